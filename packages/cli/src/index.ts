@@ -1,0 +1,2 @@
+// @cytorx/cli public API (the command-line program is dist/cli.js).
+export {};

@@ -1,0 +1,2 @@
+// @cytorx/emulator public API.
+export {};
