@@ -43,8 +43,10 @@ export function exactEdgeCrossings(
   const den = Y1 - Y0;
   const dX = X1 - X0;
   const D = den * S;
-  const minX = X0 < X1 ? X0 : X1;
-  const maxX = X0 < X1 ? X1 : X0;
+  // (Math.min/max do not take BigInt.)
+  const lowX = X0 < X1;
+  const minX = lowX ? X0 : X1;
+  const maxX = lowX ? X1 : X0;
   // Crossings lie in [minX, maxX]; x_start = ceil((xi - 128) / 256).
   let constant = -1;
   if (maxX <= HALF)

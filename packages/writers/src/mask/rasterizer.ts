@@ -240,7 +240,7 @@ export class Rasterizer {
       let i = ys - rowLo;
       let p = ptr[i]!;
       ptr[i] = p + 1;
-      cross[p] = q <= 0 ? 0 : q >= width ? width : q;
+      cross[p] = Math.max(0, Math.min(q, width));
       if (ye - ys > 1) {
         // Next row: num += 256·dX = a·D + b with 0 <= b < D.
         const step = dX * 256;
@@ -264,7 +264,7 @@ export class Rasterizer {
           }
           p = ptr[i]!;
           ptr[i] = p + 1;
-          cross[p] = q <= 0 ? 0 : q >= width ? width : q;
+          cross[p] = Math.max(0, Math.min(q, width));
         }
       }
     }
