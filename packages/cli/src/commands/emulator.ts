@@ -1,0 +1,86 @@
+import { type FaultOptions, type GenerateOptions, startEmulator } from '@cytorx/emulator';
+import { AUTH_MODES } from '../connection.js';
+import { defineCommand } from '../context.js';
+
+/** Resolves when `signal` aborts (the program aborts it on SIGINT/SIGTERM). */
+function untilAborted(signal: AbortSignal | undefined): Promise<void> {
+  if (signal === undefined) return new Promise<void>(() => {});
+  if (signal.aborted) return Promise.resolve();
+  return new Promise<void>((done) => signal.addEventListener('abort', () => done(), { once: true }));
+}
+
+/** `cytorx emulator`: serves a generated Cytomine dataset until interrupted. */
+export const emulatorCommand = defineCommand({
+  command: 'emulator',
+  describe: 'run a Cytomine-compatible test server with a generated dataset (until Ctrl-C)',
+  builder: (y) =>
+    y
+      .option('port', { type: 'number', default: 8080, describe: 'TCP port (0 = any free port)' })
+      .option('listen', { type: 'string', default: '127.0.0.1', describe: 'address to listen on' })
+      .option('generate', { type: 'number', default: 42, describe: 'dataset seed' })
+      .option('projects', { type: 'number', describe: 'number of projects (default 3)' })
+      .option('images', { type: 'number', describe: 'images per project (default 3)' })
+      .option('annotations', { type: 'number', describe: 'annotations per image (default 20)' })
+      .option('batch-style', {
+        type: 'string',
+        choices: ['spring', 'grails'] as const,
+        default: 'spring' as const,
+      })
+      .option('auth-modes', {
+        type: 'string',
+        array: true,
+        choices: AUTH_MODES,
+        describe: 'accepted auth modes (default all)',
+      })
+      .option('failure-rate', { type: 'number', describe: 'fraction 0..1 of requests answered 503/500/502' })
+      .option('latency', { type: 'number', describe: 'latency added to each request, ms' })
+      .check((a) => {
+        if (!Number.isInteger(a.port) || a.port < 0 || a.port > 65535)
+          throw new Error(`--port must be 0..65535`);
+        for (const [name, v] of [
+          ['projects', a.projects],
+          ['images', a.images],
+          ['annotations', a.annotations],
+        ] as const) {
+          if (v !== undefined && (!Number.isInteger(v) || v < 0))
+            throw new Error(`--${name} must be an integer >= 0`);
+        }
+        if (a.failureRate !== undefined && !(a.failureRate >= 0 && a.failureRate <= 1)) {
+          throw new Error('--failure-rate must be between 0 and 1');
+        }
+        return true;
+      }),
+  handler: async (args, ctx) => {
+    const generate: GenerateOptions = { seed: args.generate };
+    if (args.projects !== undefined) generate.projects = args.projects;
+    if (args.images !== undefined) generate.imagesPerProject = args.images;
+    if (args.annotations !== undefined) generate.annotationsPerImage = args.annotations;
+    const faults: FaultOptions = {};
+    if (args.failureRate !== undefined) faults.failureRate = args.failureRate;
+    if (args.latency !== undefined) faults.latencyMs = args.latency;
+    const emulator = await startEmulator({
+      port: args.port,
+      host: args.listen,
+      dataset: generate,
+      faults,
+      batchStyle: args.batchStyle,
+      ...(args.authModes !== undefined
+        ? { authModes: args.authModes as Array<(typeof AUTH_MODES)[number]> }
+        : {}),
+    });
+    try {
+      ctx.io.stdout.write(
+        `CYTOMINE_HOST=${emulator.url}\nCYTOMINE_PUBLIC_KEY=${emulator.publicKey}\n` +
+          `CYTOMINE_PRIVATE_KEY=${emulator.privateKey}\nCYTOMINE_TOKEN=${emulator.token}\n`,
+      );
+      ctx.message(
+        `cytorx emulator listening on ${emulator.url} (dataset seed ${args.generate}); ` +
+          'these are its own test keys: `export` the lines above to use them. Ctrl-C stops it.',
+      );
+      await untilAborted(ctx.io.signal);
+    } finally {
+      await emulator.close();
+    }
+    ctx.message('cytorx emulator stopped');
+  },
+});

@@ -1,0 +1,29 @@
+import { currentUser } from '@cytorx/core';
+import { firstValueFrom } from 'rxjs';
+import { defineCommand } from '../context.js';
+import { withoutSecrets } from '../options.js';
+
+/** `cytorx whoami`: the user the credentials belong to (secret fields never printed). */
+export const whoamiCommand = defineCommand({
+  command: 'whoami',
+  describe: 'show the user the credentials belong to (checks the connection)',
+  builder: (y) => y,
+  handler: async (_args, ctx) => {
+    const user = await firstValueFrom(currentUser(ctx.client()));
+    const safe = withoutSecrets(user);
+    if (ctx.format === 'table') {
+      ctx.printObject(safe, [
+        'id',
+        'username',
+        'name',
+        'fullName',
+        'firstname',
+        'lastname',
+        'email',
+        'admin',
+      ]);
+    } else {
+      ctx.printObject(safe);
+    }
+  },
+});
