@@ -1,5 +1,16 @@
 // @cytorx/writers public API. Every export is named explicitly; anything not here is internal.
 
+export {
+  type CompressedRle,
+  compressRle,
+  type Rle,
+  rleArea,
+  rleDecode,
+  rleEncode,
+  rleFromString,
+  rleToBbox,
+  rleToString,
+} from './coco/rle.js';
 export { type AtomicFile, createOutputDir, isTemporaryName, type OutputDir } from './fs/output-dir.js';
 export { safeSegment } from './fs/safe-name.js';
 export { geometryToRings } from './mask/geometry-to-rings.js';
