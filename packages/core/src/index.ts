@@ -1,5 +1,24 @@
 // @cytorx/core public API. Every export is named explicitly; anything not here is internal.
 
+export { createClient } from './client/create-client.js';
+export {
+  formatCytomineDate,
+  type SignRequestInput,
+  signRequest,
+  stringToSign,
+} from './client/sign-request.js';
+export type {
+  AuthMode,
+  ClientEvent,
+  ClientOptions,
+  CytomineClient,
+  HttpMethod,
+  PaginateOptions,
+  Query,
+  QueryValue,
+  RequestOptions,
+  RetryOptions,
+} from './client/types.js';
 export { AbortedError } from './errors/aborted-error.js';
 export { AuthError } from './errors/auth-error.js';
 export { BadResponseError } from './errors/bad-response-error.js';
@@ -23,6 +42,15 @@ export type {
   WarningCode,
   WarningSink,
 } from './pipeline/types.js';
+export type { AnnotationQuery } from './resources/annotation-query.js';
+export { getAnnotation, type ListAnnotationsOptions, listAnnotations } from './resources/annotations.js';
+export { currentUser } from './resources/current-user.js';
+export { getImageWindow, type ImageWindow } from './resources/image-window.js';
+export { getImage, listImages } from './resources/images.js';
+export { normalizeAnnotation, toEpochMs, toTermIds } from './resources/normalize.js';
+export { getOntology } from './resources/ontologies.js';
+export { getProject, listProjects } from './resources/projects.js';
+export { listTerms, type TermScope } from './resources/terms.js';
 export type {
   Annotation,
   CurrentUser,

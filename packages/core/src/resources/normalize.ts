@@ -1,0 +1,74 @@
+import type { Annotation } from './types.js';
+
+/**
+ * Reads a Cytomine date (epoch ms as a number, a string of digits, or an ISO date string).
+ * @returns epoch ms, or `undefined` when missing or unreadable
+ */
+export function toEpochMs(value: unknown): number | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
+  if (typeof value !== 'string' || value.trim() === '') return undefined;
+  if (/^-?\d+(\.\d+)?$/.test(value.trim())) return Number(value);
+  const parsed = Date.parse(value);
+  return Number.isNaN(parsed) ? undefined : parsed;
+}
+
+function toId(value: unknown): number | undefined {
+  if (typeof value === 'number' && Number.isFinite(value)) return value;
+  if (typeof value === 'string' && /^\d+$/.test(value.trim())) return Number(value);
+  if (typeof value === 'object' && value !== null) return toId((value as { id?: unknown }).id);
+  return undefined;
+}
+
+/**
+ * Reads the `term` field of an annotation: an array of ids (`showTerm`), a scalar (a term
+ * filter without `showTerm` returns the lowest term id), or missing/`null`.
+ * @returns the term ids, always an array (empty when none)
+ */
+export function toTermIds(value: unknown): number[] {
+  if (value === undefined || value === null) return [];
+  const list = Array.isArray(value) ? value : [value];
+  const ids: number[] = [];
+  for (const item of list) {
+    const id = toId(item);
+    if (id !== undefined && !ids.includes(id)) ids.push(id);
+  }
+  return ids;
+}
+
+/**
+ * Returns a copy of a resource with `created`/`updated`/`deleted` normalised: numbers or digit
+ * strings become epoch-ms numbers, `null`/unreadable values are dropped.
+ */
+export function normalizeDates<T extends Record<string, unknown>>(raw: T): T {
+  const out: Record<string, unknown> = { ...raw };
+  for (const key of ['created', 'updated', 'deleted'] as const) {
+    if (!(key in out)) continue;
+    const ms = toEpochMs(out[key]);
+    if (ms === undefined) delete out[key];
+    else out[key] = ms;
+  }
+  return out as T;
+}
+
+/**
+ * Normalises an annotation as listed or fetched: `term` is always an array of ids,
+ * `created`/`updated` are epoch-ms numbers, and keys whose value is `null` are dropped
+ * (the listing decides its columns from the first row, so missing and `null` mean the same).
+ * @param raw one annotation object from the server
+ * @example
+ * ```ts
+ * import { normalizeAnnotation } from '@cytorx/core';
+ * normalizeAnnotation({ id: 1, term: 7, created: '1700000000000' }); // { id: 1, term: [7], created: 1700000000000 }
+ * ```
+ */
+export function normalizeAnnotation(raw: Record<string, unknown>): Annotation {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(raw)) {
+    if (value !== null && value !== undefined) out[key] = value;
+  }
+  const dated = normalizeDates(out);
+  dated.term = toTermIds(raw.term);
+  const id = toId(raw.id);
+  if (id !== undefined) dated.id = id;
+  return dated as Annotation;
+}
