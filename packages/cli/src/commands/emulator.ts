@@ -45,7 +45,8 @@ export const emulatorCommand = defineCommand({
           if (v !== undefined && (!Number.isInteger(v) || v < 0))
             throw new Error(`--${name} must be an integer >= 0`);
         }
-        if (a.failureRate !== undefined && !(a.failureRate >= 0 && a.failureRate <= 1)) {
+        const rate: unknown = a.failureRate;
+        if (rate !== undefined && (typeof rate !== 'number' || !(rate >= 0 && rate <= 1))) {
           throw new Error('--failure-rate must be between 0 and 1');
         }
         return true;
