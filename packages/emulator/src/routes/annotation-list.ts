@@ -1,0 +1,196 @@
+import type { RequestContext, RouteResponse } from '../server/context.js';
+import { listResponse } from '../server/envelope.js';
+import { annotationUrls, gisFields, termIds, userByTerm, wktEnvelope } from '../server/json.js';
+import { parseBool, parseDateMs, parseLong, parseLongList, toParam } from '../server/params.js';
+import { badRequest, HttpAnswer, notFound } from '../server/respond.js';
+import type { DatasetAnnotation, DatasetImage } from '../types.js';
+
+const GROUPS = ['basic', 'meta', 'wkt', 'gis', 'term', 'image', 'user', 'slice', 'track'] as const;
+type Group = (typeof GROUPS)[number];
+const GROUP_PARAM: Record<Group, string> = {
+  basic: 'Basic',
+  meta: 'Meta',
+  wkt: 'WKT',
+  gis: 'GIS',
+  term: 'Term',
+  image: 'Image',
+  user: 'User',
+  slice: 'Slice',
+  track: 'Track',
+};
+
+/** `ParamsService.getPropertyGroupToShow`: default basic+meta+term when no showX is true. */
+function groupsToShow(q: Map<string, string>): Set<Group> {
+  const shown = GROUPS.filter((g) => parseBool(q.get(`show${GROUP_PARAM[g]}`)));
+  const set = new Set<Group>(shown.length === 0 ? ['basic', 'meta', 'term'] : ['basic', ...shown]);
+  for (const g of GROUPS) if (parseBool(q.get(`hide${GROUP_PARAM[g]}`))) set.delete(g);
+  return set;
+}
+
+function parseBbox(v: string): [number, number, number, number] {
+  const parts = v.split(',').map((s) => Number(s.trim()));
+  if (parts.length === 4 && parts.every(Number.isFinite)) return parts as [number, number, number, number];
+  const env = wktEnvelope(v);
+  if (env.some(Number.isNaN)) badRequest(`bbox is not valid: ${v}`);
+  return env;
+}
+
+/**
+ * `GET /api/annotation.json`, `GET|POST /api/annotation/search.json`: the annotation listing
+ * of §4.5 (container filter required, filters, show-groups, `ORDER BY id DESC`, in-memory
+ * envelope, and the quirks: columns decided from the first row, scalar `term` when filtered by
+ * term without `showTerm`).
+ */
+export function listAnnotations(ctx: RequestContext): RouteResponse {
+  const q = new Map(ctx.query);
+  if (ctx.body !== undefined) {
+    if (typeof ctx.body !== 'object' || ctx.body === null || Array.isArray(ctx.body)) {
+      badRequest('The body cannot be parsed, is the body content in the good format?');
+    }
+    for (const [k, v] of Object.entries(ctx.body as Record<string, unknown>)) {
+      const s = toParam(v);
+      if (s !== undefined) q.set(k, s);
+    }
+  }
+  const d = ctx.state.dataset;
+  const images = new Map<number, DatasetImage>(d.images.map((i) => [i.id, i]));
+
+  const project = parseLong('project', q.get('project'));
+  const image = parseLong('image', q.get('image'));
+  const imageList = parseLongList('images', q.get('images'));
+  const slice = parseLong('slice', q.get('slice'));
+  const sliceList = parseLongList('slices', q.get('slices'));
+  if (project === undefined && image === undefined && !imageList && slice === undefined && !sliceList) {
+    badRequest('There is no project or image or slice filter. We cannot check acl!');
+  }
+  if (project !== undefined && !d.projects.some((p) => p.id === project)) {
+    throw new HttpAnswer(notFound('Project', project));
+  }
+  let imageSet: Set<number> | undefined;
+  const addImages = (ids: number[], entity: 'ImageInstance' | 'SliceInstance'): void => {
+    imageSet ??= new Set();
+    for (const x of ids) {
+      const img = entity === 'ImageInstance' ? images.get(x) : d.images.find((i) => i.slice === x);
+      if (!img) throw new HttpAnswer(notFound(entity, x));
+      imageSet.add(img.id);
+    }
+  };
+  if (image !== undefined) addImages([image], 'ImageInstance');
+  if (imageList) addImages(imageList, 'ImageInstance');
+  if (slice !== undefined) addImages([slice], 'SliceInstance');
+  if (sliceList) addImages(sliceList, 'SliceInstance');
+  if (imageSet && new Set([...imageSet].map((i) => images.get(i)!.project)).size > 1) {
+    badRequest('Images from filter must all be from the same project!');
+  }
+
+  const user = parseLong('user', q.get('user'));
+  const users = parseLongList('users', q.get('users'));
+  const userSet =
+    user !== undefined || users ? new Set([...(users ?? []), ...(user !== undefined ? [user] : [])]) : null;
+  const term = parseLong('term', q.get('term'));
+  const terms = parseLongList('terms', q.get('terms'));
+  const termSet =
+    term !== undefined || terms ? new Set([...(terms ?? []), ...(term !== undefined ? [term] : [])]) : null;
+  const usersForTerm = parseLongList('usersForTerm', q.get('usersForTerm'));
+  const usersForTermSet = usersForTerm ? new Set(usersForTerm) : null;
+  const noTerm = parseBool(q.get('noTerm'));
+  const multipleTerm = parseBool(q.get('multipleTerm'));
+  const reviewed = parseBool(q.get('reviewed'));
+  const notReviewedOnly = parseBool(q.get('notReviewedOnly'));
+  const afterThan = parseDateMs('afterThan', q.get('afterThan'));
+  const beforeThan = parseDateMs('beforeThan', q.get('beforeThan'));
+  const excluded = parseLongList('excludedAnnotation', q.get('excludedAnnotation'));
+  const excludedSet = excluded ? new Set(excluded) : null;
+  const bboxParam = q.get('bbox') ?? q.get('bboxAnnotation');
+  const bbox = bboxParam ? parseBbox(bboxParam) : null;
+
+  const matches = (a: DatasetAnnotation): boolean => {
+    if (project !== undefined && a.project !== project) return false;
+    if (imageSet && !imageSet.has(a.image)) return false;
+    if (userSet && !userSet.has(a.user)) return false;
+    if (reviewed && !a.reviewed) return false;
+    if (notReviewedOnly && a.reviewed) return false;
+    if (afterThan !== undefined && !(a.created > afterThan)) return false;
+    if (beforeThan !== undefined && !(a.created < beforeThan)) return false;
+    if (excludedSet?.has(a.id)) return false;
+    if (termSet) {
+      const hit = a.terms.some(
+        (l) => termSet.has(l.term) && (!usersForTermSet || usersForTermSet.has(l.user)),
+      );
+      if (!hit && !(noTerm && a.terms.length === 0)) return false;
+    } else if (noTerm && a.terms.length > 0) return false;
+    if (multipleTerm && new Set(a.terms.map((l) => l.term)).size < 2) return false;
+    if (bbox) {
+      const b = a.bbox;
+      if (!(b[0] <= bbox[2] && b[2] >= bbox[0] && b[1] <= bbox[3] && b[3] >= bbox[1])) return false;
+    }
+    return true;
+  };
+
+  // ORDER BY a.id DESC (annotations are stored in ascending id order).
+  const result: DatasetAnnotation[] = [];
+  for (let k = d.annotations.length - 1; k >= 0; k--) {
+    const a = d.annotations[k]!;
+    if (matches(a)) result.push(a);
+  }
+
+  const groups = groupsToShow(q);
+  const scalarTerm = termSet !== null && !groups.has('term');
+  const cls = reviewed
+    ? 'be.cytomine.domain.ontology.ReviewedAnnotation'
+    : 'be.cytomine.domain.ontology.UserAnnotation';
+  const usersById = new Map(d.users.map((u) => [u.id, u]));
+  const url = ctx.state.url;
+
+  const toItem = (a: DatasetAnnotation): Record<string, unknown> => {
+    const img = images.get(a.image);
+    const item: Record<string, unknown> = { class: cls, id: a.id };
+    if (groups.has('meta')) {
+      Object.assign(item, {
+        created: a.created,
+        updated: a.updated,
+        image: a.image,
+        slice: img?.slice ?? null,
+        project: a.project,
+        user: a.user,
+        nbComments: 0,
+        countReviewedAnnotations: a.reviewed ? 1 : 0,
+        reviewed: a.reviewed,
+        ...annotationUrls(url, a),
+      });
+    }
+    if (groups.has('wkt')) {
+      item.location = a.location;
+      item.geometryCompression = 0.0;
+    }
+    if (groups.has('gis')) Object.assign(item, gisFields(a, img));
+    if (groups.has('term')) {
+      item.term = termIds(a);
+      item.userByTerm = userByTerm(a);
+    } else if (scalarTerm) {
+      const ids = termIds(a);
+      item.term = ids[0] ?? null;
+    }
+    if (groups.has('image')) {
+      item.originalFilename = img?.filename ?? null;
+      item.instanceFilename = img?.filename ?? null;
+    }
+    if (groups.has('user')) {
+      const u = usersById.get(a.user);
+      item.creator = u?.username ?? null;
+      item.name = u ? `${u.firstname} ${u.lastname}` : null;
+    }
+    if (groups.has('slice')) Object.assign(item, { channel: 0, zStack: 0, time: 0 });
+    if (groups.has('track')) Object.assign(item, { track: [], annotationTrack: [] });
+    return item;
+  };
+
+  // Columns are decided from the first row of the whole result: a key whose value is null there
+  // is absent from every item.
+  const first = result[0] ? toItem(result[0]) : {};
+  const dropped = Object.keys(first).filter((k) => first[k] === null || first[k] === undefined);
+  return listResponse(ctx, result, 'memory', toItem, (page) => {
+    if (dropped.length === 0) return;
+    for (const item of page) for (const k of dropped) delete item[k];
+  });
+}

@@ -1,0 +1,82 @@
+import { listAnnotations } from '../routes/annotation-list.js';
+import {
+  currentUser,
+  getImage,
+  getOntology,
+  getProject,
+  getTerm,
+  getUser,
+  listImages,
+  listOntologies,
+  listProjects,
+  listProjectsBy,
+  listTerms,
+  listUsers,
+} from '../routes/resources.js';
+import type { Handler } from './context.js';
+
+/** A route: methods, a path regex with captures, the pattern name used in stats. */
+export interface Route {
+  methods: readonly string[];
+  re: RegExp;
+  name: string;
+  handler: Handler;
+}
+
+const ID = '(\\d+)';
+const routes: Route[] = [];
+
+/** Registers a route; `{id}` segments in `pattern` match digits. */
+function route(methods: string | readonly string[], pattern: string, handler: Handler): void {
+  const source = pattern
+    .split(/(\{[a-zA-Z]+\})/)
+    .map((part) => (/^\{[a-zA-Z]+\}$/.test(part) ? ID : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+    .join('');
+  routes.push({
+    methods: typeof methods === 'string' ? [methods] : methods,
+    re: new RegExp(`^${source}$`),
+    name: pattern,
+    handler,
+  });
+}
+
+/** Registers a route with a raw regex. */
+function routeRe(methods: readonly string[], re: RegExp, name: string, handler: Handler): void {
+  routes.push({ methods, re, name, handler });
+}
+
+/** Finds the route of a path; `allowed` lists the methods of a path that matched another method. */
+export function matchRoute(
+  method: string,
+  path: string,
+): { route: Route; params: string[] } | { route: undefined; name: string; allowed: string[] } {
+  const allowed: string[] = [];
+  let name = '(unmatched)';
+  for (const r of routes) {
+    const m = r.re.exec(path);
+    if (!m) continue;
+    if (r.methods.includes(method)) return { route: r, params: m.slice(1) };
+    allowed.push(...r.methods);
+    name = r.name;
+  }
+  return { route: undefined, name, allowed };
+}
+
+route('GET', '/api/user/current.json', currentUser);
+route('GET', '/api/currentuser.json', currentUser);
+route('GET', '/api/user.json', listUsers);
+route('GET', '/api/user/{id}.json', getUser);
+route('GET', '/api/user/{id}/project.json', listProjectsBy('user'));
+route('GET', '/api/project.json', listProjects);
+route('GET', '/api/project/{id}.json', getProject);
+route('GET', '/api/project/{id}/term.json', listTerms('project'));
+route('GET', '/api/project/{id}/imageinstance.json', listImages);
+route('GET', '/api/ontology.json', listOntologies);
+route('GET', '/api/ontology/{id}.json', getOntology);
+route('GET', '/api/ontology/{id}/term.json', listTerms('ontology'));
+route('GET', '/api/ontology/{id}/project.json', listProjectsBy('ontology'));
+route('GET', '/api/term.json', listTerms('all'));
+route('GET', '/api/term/{id}.json', getTerm);
+route('GET', '/api/imageinstance/{id}.json', getImage);
+route('GET', '/api/annotation.json', listAnnotations);
+route(['GET', 'POST'], '/api/annotation/search.json', listAnnotations);
