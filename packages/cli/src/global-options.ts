@@ -1,6 +1,7 @@
 import type { Argv } from 'yargs';
 import { AUTH_MODES } from './connection.js';
 import type { GlobalArgs } from './context.js';
+import { UsageError } from './exit-codes.js';
 
 const CONNECTION = 'Connection (flags beat CYTOMINE_* variables, which beat the config file):';
 const CLIENT = 'Client:';
@@ -81,7 +82,7 @@ export function withGlobalOptions(yargs: Argv): Argv<GlobalArgs> {
       const check = (name: string, value: unknown, ok: (n: number) => boolean, what: string): void => {
         if (value === undefined) return;
         if (typeof value !== 'number' || !ok(value))
-          throw new Error(`--${name} must be ${what}, got ${String(value)}`);
+          throw new UsageError(`--${name} must be ${what}, got ${String(value)}`);
       };
       check('timeout', args.timeout, (n) => n > 0 && Number.isFinite(n), 'a number of seconds > 0');
       check('retries', args.retries, (n) => Number.isInteger(n) && n >= 0, 'an integer >= 0');

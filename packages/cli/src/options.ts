@@ -1,4 +1,5 @@
 /** Helpers shared by command builders: id validation and cell formatting. @internal */
+import { UsageError } from './exit-codes.js';
 
 /**
  * A yargs `check` that the named options, when given, are positive integer ids
@@ -12,7 +13,7 @@ export function checkIds(...names: string[]): (args: Record<string, unknown>) =>
       const values = Array.isArray(value) ? value : [value];
       for (const v of values) {
         if (typeof v !== 'number' || !Number.isSafeInteger(v) || v <= 0) {
-          throw new Error(`--${name} must be a positive integer id, got ${String(v)}`);
+          throw new UsageError(`--${name} must be a positive integer id, got ${String(v)}`);
         }
       }
     }

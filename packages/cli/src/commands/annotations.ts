@@ -1,5 +1,6 @@
 import { type Annotation, type AnnotationQuery, listAnnotations } from '@cytorx/core';
 import { defineCommand } from '../context.js';
+import { UsageError } from '../exit-codes.js';
 import { checkIds, isoDate } from '../options.js';
 import type { Column } from '../output.js';
 
@@ -40,7 +41,7 @@ export const annotationsCommand = defineCommand({
       .check(checkIds('project', 'image', 'term', 'user'))
       .check((a) => {
         if (a.project === undefined && a.image === undefined)
-          throw new Error('give --project ID or --image ID');
+          throw new UsageError('give --project ID or --image ID');
         return true;
       }),
   handler: async (args, ctx) => {

@@ -1,6 +1,7 @@
 import { type FaultOptions, type GenerateOptions, startEmulator } from '@cytorx/emulator';
 import { AUTH_MODES } from '../connection.js';
 import { defineCommand } from '../context.js';
+import { UsageError } from '../exit-codes.js';
 
 /** Resolves when `signal` aborts (the program aborts it on SIGINT/SIGTERM). */
 function untilAborted(signal: AbortSignal | undefined): Promise<void> {
@@ -36,18 +37,18 @@ export const emulatorCommand = defineCommand({
       .option('latency', { type: 'number', describe: 'latency added to each request, ms' })
       .check((a) => {
         if (!Number.isInteger(a.port) || a.port < 0 || a.port > 65535)
-          throw new Error(`--port must be 0..65535`);
+          throw new UsageError(`--port must be 0..65535`);
         for (const [name, v] of [
           ['projects', a.projects],
           ['images', a.images],
           ['annotations', a.annotations],
         ] as const) {
           if (v !== undefined && (!Number.isInteger(v) || v < 0))
-            throw new Error(`--${name} must be an integer >= 0`);
+            throw new UsageError(`--${name} must be an integer >= 0`);
         }
         const rate: unknown = a.failureRate;
         if (rate !== undefined && (typeof rate !== 'number' || !(rate >= 0 && rate <= 1))) {
-          throw new Error('--failure-rate must be between 0 and 1');
+          throw new UsageError('--failure-rate must be between 0 and 1');
         }
         return true;
       }),

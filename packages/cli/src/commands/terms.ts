@@ -1,5 +1,6 @@
 import { listTerms, type Term } from '@cytorx/core';
 import { defineCommand } from '../context.js';
+import { UsageError } from '../exit-codes.js';
 import { checkIds } from '../options.js';
 import type { Column } from '../output.js';
 
@@ -23,7 +24,7 @@ export const termsCommand = defineCommand({
       .check(checkIds('project', 'ontology'))
       .check((a) => {
         if (a.project === undefined && a.ontology === undefined)
-          throw new Error('give --project ID or --ontology ID');
+          throw new UsageError('give --project ID or --ontology ID');
         return true;
       }),
   handler: async (args, ctx) => {

@@ -4,6 +4,7 @@ import { basename, dirname, resolve } from 'node:path';
 import { getImageWindow } from '@cytorx/core';
 import { firstValueFrom } from 'rxjs';
 import { defineCommand } from '../context.js';
+import { UsageError } from '../exit-codes.js';
 import { checkIds } from '../options.js';
 
 /** Writes `data` to `path` atomically: a temporary file in the same folder, then a rename. */
@@ -47,7 +48,7 @@ export const windowCommand = defineCommand({
           ['h', a.h, 1],
         ] as const) {
           if (!Number.isInteger(v) || v < min)
-            throw new Error(`--${name} must be an integer >= ${min}, got ${String(v)}`);
+            throw new UsageError(`--${name} must be an integer >= ${min}, got ${String(v)}`);
         }
         return true;
       }),
@@ -61,6 +62,7 @@ export const windowCommand = defineCommand({
         width: args.w,
         height: args.h,
         format,
+        ...(ctx.io.signal !== undefined ? { signal: ctx.io.signal } : {}),
       }),
     );
     await writeAtomically(out, bytes);
