@@ -1,0 +1,127 @@
+import type { Position } from '../pipeline/types.js';
+
+/** Where the segments of a set of rings meet, as found by {@link findRingContacts}. */
+export interface RingContacts {
+  /** True when two non-adjacent edges touch or cross, or adjacent edges overlap (a spike). */
+  found: boolean;
+  /**
+   * Points to insert inside edges so every contact becomes a shared vertex:
+   * `inserts[r][i]` lists `[t, point]` for edge `i` (vertex i to i+1) of ring `r`, 0 < t < 1.
+   */
+  inserts: Array<Array<Array<[number, Position]>>>;
+}
+
+interface Edge {
+  ring: number;
+  index: number;
+  a: Position;
+  b: Position;
+  lo: number;
+  hi: number;
+}
+
+const orient = (a: Position, b: Position, c: Position): number =>
+  (b[0] - a[0]) * (c[1] - a[1]) - (b[1] - a[1]) * (c[0] - a[0]);
+
+/** Parameter of point p (known to be on the line ab) along a→b. */
+function paramOf(a: Position, b: Position, p: Position): number {
+  const dx = b[0] - a[0];
+  const dy = b[1] - a[1];
+  return Math.abs(dx) >= Math.abs(dy) ? (p[0] - a[0]) / dx : (p[1] - a[1]) / dy;
+}
+
+const within = (a: Position, b: Position, p: Position): boolean =>
+  Math.min(a[0], b[0]) <= p[0] &&
+  p[0] <= Math.max(a[0], b[0]) &&
+  Math.min(a[1], b[1]) <= p[1] &&
+  p[1] <= Math.max(a[1], b[1]);
+
+/**
+ * Finds every contact between edges of open rings (each ring is `[v0, ..., vn-1]`, the edge
+ * vn-1→v0 included; consecutive vertices distinct). A sweep along the wider axis keeps the
+ * cost near O(n log n) for ordinary outlines. Orientation tests use plain floating point.
+ * @internal
+ */
+export function findRingContacts(rings: ReadonlyArray<ReadonlyArray<Position>>): RingContacts {
+  const inserts = rings.map((r) => r.map((): Array<[number, Position]> => []));
+  let minX = Infinity;
+  let maxX = -Infinity;
+  let minY = Infinity;
+  let maxY = -Infinity;
+  for (const r of rings) {
+    for (const p of r) {
+      minX = Math.min(minX, p[0]);
+      maxX = Math.max(maxX, p[0]);
+      minY = Math.min(minY, p[1]);
+      maxY = Math.max(maxY, p[1]);
+    }
+  }
+  const axis: 0 | 1 = maxX - minX >= maxY - minY ? 0 : 1;
+  const edges: Edge[] = [];
+  rings.forEach((r, ring) => {
+    r.forEach((a, index) => {
+      const b = r[(index + 1) % r.length]!;
+      edges.push({ ring, index, a, b, lo: Math.min(a[axis], b[axis]), hi: Math.max(a[axis], b[axis]) });
+    });
+  });
+  edges.sort((e, f) => e.lo - f.lo);
+
+  let found = false;
+  const add = (e: Edge, p: Position): void => {
+    const t = paramOf(e.a, e.b, p);
+    if (t > 0 && t < 1) inserts[e.ring]![e.index]!.push([t, p]);
+  };
+  for (let i = 0; i < edges.length; i++) {
+    const s = edges[i]!;
+    for (let j = i + 1; j < edges.length && edges[j]!.lo <= s.hi; j++) {
+      const u = edges[j]!;
+      const other: 0 | 1 = axis === 0 ? 1 : 0;
+      if (Math.max(s.a[other], s.b[other]) < Math.min(u.a[other], u.b[other])) continue;
+      if (Math.max(u.a[other], u.b[other]) < Math.min(s.a[other], s.b[other])) continue;
+      const n = rings[s.ring]!.length;
+      const sameRing = s.ring === u.ring;
+      // Adjacent edges share one vertex: `shared` is it (as a point of s and of u).
+      const sThenU = sameRing && (s.index + 1) % n === u.index;
+      const uThenS = sameRing && (u.index + 1) % n === s.index;
+      const d1 = orient(u.a, u.b, s.a);
+      const d2 = orient(u.a, u.b, s.b);
+      const d3 = orient(s.a, s.b, u.a);
+      const d4 = orient(s.a, s.b, u.b);
+      if (d1 === 0 && d2 === 0 && d3 === 0 && d4 === 0) {
+        // Collinear: contacts are the endpoints lying on the other edge.
+        const contacts: Array<[Edge, Position]> = [];
+        if (within(u.a, u.b, s.a)) contacts.push([u, s.a]);
+        if (within(u.a, u.b, s.b)) contacts.push([u, s.b]);
+        if (within(s.a, s.b, u.a)) contacts.push([s, u.a]);
+        if (within(s.a, s.b, u.b)) contacts.push([s, u.b]);
+        const onlyShared =
+          contacts.length === 2 &&
+          ((sThenU && s.b === u.a && contacts.every(([, p]) => p === s.b || p === u.a)) ||
+            (uThenS && u.b === s.a && contacts.every(([, p]) => p === u.b || p === s.a)));
+        if (contacts.length > 0 && !onlyShared) {
+          found = true;
+          for (const [e, p] of contacts) add(e, p);
+        }
+        continue;
+      }
+      if ((d1 > 0 ? d2 < 0 : d1 < 0 && d2 > 0) && (d3 > 0 ? d4 < 0 : d3 < 0 && d4 > 0)) {
+        const t = d1 / (d1 - d2);
+        const p: Position = [s.a[0] + t * (s.b[0] - s.a[0]), s.a[1] + t * (s.b[1] - s.a[1])];
+        found = true;
+        if (t > 0 && t < 1) inserts[s.ring]![s.index]!.push([t, p]);
+        add(u, p);
+        continue;
+      }
+      const touches: Array<[Edge, Position]> = [];
+      if (d1 === 0 && within(u.a, u.b, s.a) && !(uThenS && s.a === u.b)) touches.push([u, s.a]);
+      if (d2 === 0 && within(u.a, u.b, s.b) && !(sThenU && s.b === u.a)) touches.push([u, s.b]);
+      if (d3 === 0 && within(s.a, s.b, u.a) && !(sThenU && u.a === s.b)) touches.push([s, u.a]);
+      if (d4 === 0 && within(s.a, s.b, u.b) && !(uThenS && u.b === s.a)) touches.push([s, u.b]);
+      if (touches.length > 0) {
+        found = true;
+        for (const [e, p] of touches) add(e, p);
+      }
+    }
+  }
+  return { found, inserts };
+}
