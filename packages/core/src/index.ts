@@ -29,6 +29,44 @@ export { InvalidGeometryError } from './errors/invalid-geometry-error.js';
 export { NetworkError } from './errors/network-error.js';
 export { NotFoundError } from './errors/not-found-error.js';
 export { WriterError } from './errors/writer-error.js';
+export { geometryArea, geometryPerimeter, ringSignedArea } from './geometry/area.js';
+export {
+  type BBox,
+  bboxContains,
+  bboxOverlaps,
+  geometryBbox,
+  positionsBbox,
+} from './geometry/bbox.js';
+export { clipLineToRect } from './geometry/clip-line.js';
+export { clipGeometryToRect } from './geometry/clip-rect.js';
+export { isRingCounterClockwise, orientGeometry, reverseRing } from './geometry/orientation.js';
+export { type RepairResult, repairGeometry } from './geometry/repair.js';
+export {
+  flipY,
+  forEachPosition,
+  isFiniteGeometry,
+  scaleGeometry,
+  transformGeometry,
+  translateGeometry,
+} from './geometry/transform.js';
+export {
+  classMappingToJson,
+  type DefaultClassMappingOptions,
+  defaultClassMapping,
+  parseClassMapping,
+} from './operators/class-mapping.js';
+export { type ClipToImageOptions, clipToImage } from './operators/clip-to-image.js';
+export { DERIVED_ID_FACTOR, derivedFeatureId, parseFeatureId } from './operators/derived-id.js';
+export { type GroupByImageOptions, groupByImage, imageBatch } from './operators/group-by-image.js';
+export { type MapClassesOptions, type MultiTermPolicy, mapClasses } from './operators/map-classes.js';
+export { type ImageLookup, type ParseWktOptions, parseWkt } from './operators/parse-wkt.js';
+export { type RepairOptions, repair } from './operators/repair.js';
+export { type ResolveTermsOptions, resolveTerms, type TermLookup } from './operators/resolve-terms.js';
+export { scale, zoom } from './operators/scale.js';
+export { tile } from './operators/tile.js';
+export { type TileGrid, type TileOptions, tileBatch, tileGrid } from './operators/tile-batch.js';
+export { toCytomineSpace } from './operators/to-cytomine-space.js';
+export { type FrameOptions, toImageSpace } from './operators/to-image-space.js';
 export type {
   Canvas,
   ClassDef,
