@@ -1,4 +1,12 @@
 import { listAnnotations } from '../routes/annotation-list.js';
+import { addAnnotationTerm, deleteAnnotationTerm, listAnnotationTerms } from '../routes/annotation-terms.js';
+import {
+  createAnnotations,
+  deleteAnnotation,
+  getAnnotation,
+  updateAnnotation,
+} from '../routes/annotation-write.js';
+import { imageWindow } from '../routes/image-window.js';
 import {
   currentUser,
   getImage,
@@ -80,3 +88,20 @@ route('GET', '/api/term/{id}.json', getTerm);
 route('GET', '/api/imageinstance/{id}.json', getImage);
 route('GET', '/api/annotation.json', listAnnotations);
 route(['GET', 'POST'], '/api/annotation/search.json', listAnnotations);
+for (const base of ['/api/annotation', '/api/userannotation']) {
+  route('POST', `${base}.json`, createAnnotations);
+  route('GET', `${base}/{id}.json`, getAnnotation);
+  route('PUT', `${base}/{id}.json`, updateAnnotation);
+  route('DELETE', `${base}/{id}.json`, deleteAnnotation);
+}
+route('GET', '/api/annotation/{id}/term.json', listAnnotationTerms);
+route('POST', '/api/annotation/{id}/term/{id}.json', addAnnotationTerm(false));
+route('POST', '/api/annotation/{id}/term/{id}/clearBefore.json', addAnnotationTerm(true));
+route('DELETE', '/api/annotation/{id}/term/{id}.json', deleteAnnotationTerm);
+route('DELETE', '/api/annotation/{id}/term/{id}/user/{id}.json', deleteAnnotationTerm);
+routeRe(
+  ['GET', 'POST'],
+  /^\/api\/imageinstance\/(\d+)\/window-(-?\d+)-(-?\d+)-(\d+)-(\d+)\.([A-Za-z]+)$/,
+  '/api/imageinstance/{id}/window-{x}-{y}-{w}-{h}.{format}',
+  imageWindow,
+);

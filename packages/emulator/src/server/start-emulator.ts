@@ -135,6 +135,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     options.dataset && isDataset(options.dataset)
       ? options.dataset
       : generateDataset(options.dataset ?? { seed: 42 });
+  let maxId = dataset.nextId - 1;
+  for (const list of [dataset.users, dataset.ontologies, dataset.terms, dataset.projects, dataset.images]) {
+    for (const x of list) maxId = Math.max(maxId, x.id);
+  }
+  for (const a of dataset.annotations) {
+    maxId = Math.max(maxId, a.id);
+    for (const l of a.terms) maxId = Math.max(maxId, l.id);
+  }
+  dataset.nextId = Math.max(maxId + 1, dataset.nextId);
   const me = dataset.users[0];
   if (!me) throw new Error('the dataset has no user');
   if (options.keys?.publicKey !== undefined) me.publicKey = options.keys.publicKey;
