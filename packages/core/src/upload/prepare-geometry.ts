@@ -1,0 +1,224 @@
+import polygonClipping from 'polygon-clipping';
+import type { Frame, Geometry, Position } from '../pipeline/types.js';
+import { polygonIssue } from './polygon-validity.js';
+import { countVertices, simplifyToCap } from './simplify.js';
+import { closeRing, toWkt } from './to-wkt.js';
+
+/** What {@link prepareGeometry} needs to know about the target image. */
+export interface ImageSize {
+  width: number;
+  height: number;
+}
+
+/** Options of {@link prepareGeometry}. */
+export interface PrepareGeometryOptions {
+  /** Frame of the input geometry (default `'image'`: top-left origin, y down). */
+  frame?: Frame;
+  /** Vertex cap for polygons: above it they are simplified (default 5000). */
+  maxVertices?: number;
+  /** Repair invalid polygons with the even-odd rule; false refuses them (default true). */
+  repair?: boolean;
+  /** Decimal places kept in the WKT (default 6). */
+  decimals?: number;
+  /** Even-odd repair used for invalid polygons (default: an internal polygon-clipping repair). */
+  repairPolygons?: (polygons: Position[][][]) => Position[][][];
+}
+
+/** A geometry ready to send, or the reason it cannot be. */
+export type PreparedGeometry =
+  | {
+      ok: true;
+      /** In Cytomine's frame (origin bottom-left, y up), as sent. */
+      geometry: Geometry;
+      wkt: string;
+      /** What was changed: `repaired`, `clipped`, `simplified N->M`. */
+      notes: string[];
+    }
+  | { ok: false; reason: string };
+
+/** The server's answer for polygons under 1 px wide or tall (§4.6), word for word. */
+export const DIMENSION_NOT_VALID = 'Annotation dimension not valid';
+
+function mapPositions(g: Geometry, f: (p: Position) => Position): Geometry {
+  switch (g.type) {
+    case 'Point':
+      return { type: 'Point', coordinates: f(g.coordinates) };
+    case 'MultiPoint':
+    case 'LineString':
+      return { type: g.type, coordinates: g.coordinates.map(f) };
+    case 'MultiLineString':
+    case 'Polygon':
+      return { type: g.type, coordinates: g.coordinates.map((l) => l.map(f)) };
+    case 'MultiPolygon':
+      return { type: g.type, coordinates: g.coordinates.map((p) => p.map((r) => r.map(f))) };
+    case 'GeometryCollection':
+      return { type: g.type, geometries: g.geometries.map((x) => mapPositions(x, f)) };
+  }
+}
+
+/** Image space (y down) to Cytomine space (y up): `y' = H - y`; its own inverse. */
+export function flipY(geometry: Geometry, height: number): Geometry {
+  return mapPositions(geometry, ([x, y]) => [x, height - y]);
+}
+
+function positionsOf(g: Geometry): Position[] {
+  switch (g.type) {
+    case 'Point':
+      return [g.coordinates];
+    case 'MultiPoint':
+    case 'LineString':
+      return g.coordinates;
+    case 'MultiLineString':
+    case 'Polygon':
+      return g.coordinates.flat();
+    case 'MultiPolygon':
+      return g.coordinates.flat(2);
+    case 'GeometryCollection':
+      return g.geometries.flatMap(positionsOf);
+  }
+}
+
+/** Bounding box `[minX, minY, maxX, maxY]` of a geometry (infinite values when empty). */
+export function envelope(g: Geometry): [number, number, number, number] {
+  let minX = Number.POSITIVE_INFINITY;
+  let minY = Number.POSITIVE_INFINITY;
+  let maxX = Number.NEGATIVE_INFINITY;
+  let maxY = Number.NEGATIVE_INFINITY;
+  for (const [x, y] of positionsOf(g)) {
+    if (x < minX) minX = x;
+    if (y < minY) minY = y;
+    if (x > maxX) maxX = x;
+    if (y > maxY) maxY = y;
+  }
+  return [minX, minY, maxX, maxY];
+}
+
+/**
+ * Even-odd repair with polygon-clipping: each ring is first made simple (its self-crossings
+ * resolved), then all rings are combined with XOR, so a point is inside when it is inside an
+ * odd number of rings.
+ */
+export function repairEvenOdd(polygons: readonly (readonly (readonly Position[])[])[]): Position[][][] {
+  const pieces = polygons.flatMap((p) =>
+    p.map((ring) => polygonClipping.union([closeRing(ring as Position[])])),
+  );
+  const [first, ...rest] = pieces;
+  if (first === undefined) return [];
+  return polygonClipping.xor(first, ...rest) as Position[][][];
+}
+
+function asPolygons(g: Geometry): Position[][][] | undefined {
+  if (g.type === 'Polygon') return [g.coordinates];
+  if (g.type === 'MultiPolygon') return g.coordinates;
+  return undefined;
+}
+
+function fromPolygons(polygons: Position[][][]): Geometry {
+  return polygons.length === 1
+    ? { type: 'Polygon', coordinates: polygons[0]! }
+    : { type: 'MultiPolygon', coordinates: polygons };
+}
+
+function checkPolygons(
+  polygons: Position[][][],
+  image: ImageSize,
+  options: PrepareGeometryOptions,
+  notes: string[],
+): { ok: true; polygons: Position[][][] } | { ok: false; reason: string } {
+  const repair = options.repairPolygons ?? repairEvenOdd;
+  const maxVertices = options.maxVertices ?? 5000;
+  let current = polygons;
+  const issue = polygonIssue(current);
+  if (issue !== undefined) {
+    if (options.repair === false) return { ok: false, reason: `invalid polygon (${issue})` };
+    current = repair(current);
+    if (current.length === 0) return { ok: false, reason: `invalid polygon (${issue}) with no area left` };
+    notes.push(`repaired (${issue})`);
+  }
+  const [minX, minY, maxX, maxY] = envelope(fromPolygons(current));
+  if (minX < 0 || minY < 0 || maxX > image.width || maxY > image.height) {
+    const { width: w, height: h } = image;
+    current = polygonClipping.intersection(current, [
+      [
+        [0, 0],
+        [w, 0],
+        [w, h],
+        [0, h],
+        [0, 0],
+      ],
+    ]) as Position[][][];
+    if (current.length === 0) return { ok: false, reason: 'outside the image' };
+    notes.push('clipped to the image');
+  }
+  const before = countVertices(current);
+  if (before > maxVertices) {
+    let simplified = simplifyToCap(current, maxVertices);
+    if (simplified !== undefined && polygonIssue(simplified) !== undefined) {
+      simplified = repair(simplified);
+      if (countVertices(simplified) > maxVertices || polygonIssue(simplified) !== undefined) {
+        simplified = undefined;
+      }
+    }
+    if (simplified === undefined || simplified.length === 0) {
+      return {
+        ok: false,
+        reason: `too many vertices (${before}) and no valid simplification under ${maxVertices}`,
+      };
+    }
+    current = simplified;
+    notes.push(`simplified ${before}->${countVertices(current)} vertices`);
+  }
+  return { ok: true, polygons: current };
+}
+
+/**
+ * Turns an input geometry into what the server will accept unchanged: converted to
+ * Cytomine's frame (`y' = H - y`), invalid polygons repaired with the even-odd rule (or
+ * refused), clipped to the image rectangle `[0,W]x[0,H]` as the server would do, simplified
+ * under a vertex cap (Douglas–Peucker, validity checked after), then refused with the server's
+ * own reason when under 1 px wide or tall. Points must lie in the image; lines must not
+ * stick out of it. Pure: no I/O.
+ * @param geometry - GeoJSON geometry in `options.frame`.
+ * @param image - Width and height of the target image (full-resolution pixels).
+ * @param options - See {@link PrepareGeometryOptions}.
+ * @returns The prepared geometry and its WKT, or `{ ok: false, reason }`.
+ * @example
+ * ```ts
+ * import { prepareGeometry } from '@cytorx/core';
+ * const r = prepareGeometry({ type: 'Point', coordinates: [10, 5] }, { width: 100, height: 50 });
+ * // r.ok && r.wkt === 'POINT (10 45)'
+ * ```
+ */
+export function prepareGeometry(
+  geometry: Geometry,
+  image: ImageSize,
+  options: PrepareGeometryOptions = {},
+): PreparedGeometry {
+  const notes: string[] = [];
+  const positions = positionsOf(geometry);
+  if (positions.length === 0) return { ok: false, reason: 'empty geometry' };
+  if (positions.some(([x, y]) => !Number.isFinite(x) || !Number.isFinite(y))) {
+    return { ok: false, reason: 'non-finite coordinate' };
+  }
+  let g = options.frame === 'cytomine' ? geometry : flipY(geometry, image.height);
+  const polygons = asPolygons(g);
+  if (polygons !== undefined) {
+    const checked = checkPolygons(polygons, image, options, notes);
+    if (!checked.ok) return checked;
+    g = fromPolygons(checked.polygons);
+  } else if (g.type === 'GeometryCollection') {
+    return { ok: false, reason: 'GeometryCollection is not supported; upload its members separately' };
+  } else {
+    const [minX, minY, maxX, maxY] = envelope(g);
+    if (minX < 0 || minY < 0 || maxX > image.width || maxY > image.height) {
+      return { ok: false, reason: `${g.type} outside the image (${image.width}x${image.height})` };
+    }
+  }
+  if (g.type !== 'Point' && g.type !== 'LineString') {
+    const [minX, minY, maxX, maxY] = envelope(g);
+    if (Math.trunc(maxX - minX) === 0 || Math.trunc(maxY - minY) === 0) {
+      return { ok: false, reason: DIMENSION_NOT_VALID };
+    }
+  }
+  return { ok: true, geometry: g, wkt: toWkt(g, options.decimals ?? 6), notes };
+}
