@@ -14,12 +14,15 @@ export interface CallOptions {
 }
 
 /** A signed request with fetch; returns status, headers and the parsed body (JSON or text). */
+// biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary JSON shapes
+type Json = any;
+
 export async function call(
   emu: Emulator,
   method: string,
   pathAndQuery: string,
   opts: CallOptions = {},
-): Promise<{ status: number; headers: Headers; json: any; text: string }> {
+): Promise<{ status: number; headers: Headers; json: Json; text: string }> {
   const r = await raw(emu, method, pathAndQuery, opts);
   const text = Buffer.from(await r.arrayBuffer()).toString('utf8');
   let json: unknown;
