@@ -39,6 +39,7 @@ export function createTransport(origin: string, connections: number): Transport 
     headersTimeout: 0,
     bodyTimeout: 0,
   });
+  let closing: Promise<void> | undefined;
   return {
     async send(request) {
       const response = await pool.request({
@@ -51,8 +52,9 @@ export function createTransport(origin: string, connections: number): Transport 
       const bytes = new Uint8Array(await response.body.arrayBuffer());
       return { status: response.statusCode, headers: response.headers, body: bytes };
     },
-    async close() {
-      await pool.close();
+    close() {
+      closing ??= pool.close();
+      return closing;
     },
   };
 }

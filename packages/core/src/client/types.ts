@@ -132,6 +132,6 @@ export interface CytomineClient {
    * is one complete page. Unsubscribing (e.g. `take(n)`) stops paging and aborts requests.
    */
   paginate<T>(path: string, query?: Query, options?: PaginateOptions): Observable<T>;
-  /** Closes the connection pool (waits for requests in flight). */
+  /** Closes the connection pool (waits for requests in flight). Idempotent. */
   close(): Promise<void>;
 }
