@@ -1,5 +1,7 @@
 // @cytorx/writers public API. Every export is named explicitly; anything not here is internal.
 
+export { batchKey } from './batch-key.js';
+export { type CocoWriterOptions, cocoWriter } from './coco/coco-writer.js';
 export {
   type CompressedRle,
   compressRle,
@@ -11,9 +13,27 @@ export {
   rleToBbox,
   rleToString,
 } from './coco/rle.js';
+export { defineWriter } from './define-writer.js';
 export { type AtomicFile, createOutputDir, isTemporaryName, type OutputDir } from './fs/output-dir.js';
 export { safeSegment } from './fs/safe-name.js';
+export type { GeojsonFlavor } from './geojson/feature-json.js';
+export { type GeojsonWriterOptions, geojsonWriter } from './geojson/geojson-writer.js';
+export type { OverlapPolicy } from './mask/composite.js';
 export { geometryToRings } from './mask/geometry-to-rings.js';
+export { type MaskWriterOptions, maskWriter } from './mask/mask-writer.js';
 export { rasterizeSpans } from './mask/rasterize.js';
 export { type RasterBand, Rasterizer, type RasterSubject, type SpanCallback } from './mask/rasterizer.js';
+export { parseWriterOptions, type WriterOptionsInput } from './registry/parse-writer-options.js';
+export {
+  builtinWriterNames,
+  loadWriterFactory,
+  type ResolveWriterOptions,
+  resolveWriter,
+} from './registry/resolve-writer.js';
+export { type WriterDoneEvent, type WriterEvent, type WriteToOptions, writeTo } from './write-to.js';
 export type { Logger, Writer, WriterContext, WriterFactory, WriterSummary } from './writer.js';
+export {
+  type CollectingWriterContext,
+  type CreateWriterContextOptions,
+  createWriterContext,
+} from './writer-context.js';

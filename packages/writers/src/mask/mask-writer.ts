@@ -1,0 +1,308 @@
+import { AbortedError, ConfigError, type ImageBatch, type PipelineWarning } from '@cytorx/core';
+import type { AtomicFile } from '../fs/output-dir.js';
+import type { Writer, WriterContext, WriterSummary } from '../writer.js';
+import {
+  BandCompositor,
+  type OverlapPolicy,
+  type PaintItem,
+  paintOrder,
+  polygonalArea,
+} from './composite.js';
+import { geometryToRings } from './geometry-to-rings.js';
+import { PngStream } from './png-stream.js';
+import { colorize, previewPalette } from './preview-palette.js';
+
+/** Options of {@link maskWriter} (plain data). */
+export interface MaskWriterOptions {
+  /** Who wins where annotations overlap; default `'smaller-on-top'` (see {@link OverlapPolicy}). */
+  overlap?: OverlapPolicy;
+  /** Also write an RGB preview `{imageId}_preview.png` in term colours; default `false`. */
+  preview?: boolean;
+  /** Folder inside the output directory; default `'masks'`. */
+  directory?: string;
+  /** Canvases with more pixels than this are rasterized band by band; default 64 Mi px. */
+  bandThreshold?: number;
+  /** Rows per band in band mode; default 256. */
+  bandHeight?: number;
+  /** zlib level 0..9 for the PNG data; default 6. */
+  compressionLevel?: number;
+}
+
+const POLICIES: readonly OverlapPolicy[] = ['smaller-on-top', 'order', 'priority'];
+
+interface ImageStats {
+  masks: number;
+  annotations: number;
+  skipped: number;
+  contestedPixels: number;
+}
+
+/**
+ * The label-mask writer: one 8-bit greyscale PNG per image (pixel = class id, 0 background,
+ * features without a class get `classes.unlabeled`), `masks/{imageId}_mask.png`, or
+ * `masks/{imageId}/{x}_{y}.png` for a tile (x, y = `batch.canvas.x/y`). The canvas is
+ * `batch.canvas` (features are already in its coordinates: scaled, tile-local). Each
+ * annotation is rasterized on its own under the cytorx pixel rule and composited, so a hole
+ * never erases another annotation; `overlap` decides who is on top, and the number of pixels
+ * claimed by more than one class is reported per image (summary `details.images[id]
+ * .contestedPixels`, plus a warning). Canvases above `bandThreshold` pixels are rasterized
+ * in bands of `bandHeight` rows streamed into the PNG, so memory stays bounded (about
+ * 3 × bandHeight × width bytes). Files are written through `ctx.out` (temporary name, renamed
+ * when complete); on failure or abort (`ctx.signal`, checked between bands) nothing appears
+ * under the final name. Skipped features (class id outside 1..255, NaN/Infinity, no area)
+ * are reported as warnings.
+ *
+ * @param options see {@link MaskWriterOptions}; defaults: `overlap: 'smaller-on-top'`,
+ *   `preview: false`, `directory: 'masks'`, `bandThreshold: 64 Mi px`, `bandHeight: 256`,
+ *   `compressionLevel: 6`.
+ * @throws {ConfigError} `CYTORX_CONFIG` for invalid options (at creation).
+ * @throws {AbortedError} `CYTORX_ABORTED` from `write` when `ctx.signal` aborts.
+ * @example
+ * ```ts
+ * import { maskWriter } from '@cytorx/writers';
+ * const writer = maskWriter({ overlap: 'order', preview: true });
+ * ```
+ */
+export function maskWriter(options: MaskWriterOptions = {}): Writer {
+  const overlap = options.overlap ?? 'smaller-on-top';
+  if (!POLICIES.includes(overlap)) {
+    throw new ConfigError(
+      `mask writer: overlap must be one of ${POLICIES.join(', ')}, got ${String(overlap)}`,
+    );
+  }
+  const preview = options.preview ?? false;
+  const directory = options.directory ?? 'masks';
+  const bandThreshold = options.bandThreshold ?? 64 * 1024 * 1024;
+  const bandHeight = options.bandHeight ?? 256;
+  const level = options.compressionLevel ?? 6;
+  if (!(bandThreshold >= 0)) throw new ConfigError('mask writer: bandThreshold must be >= 0');
+  if (!Number.isInteger(bandHeight) || bandHeight < 1) {
+    throw new ConfigError('mask writer: bandHeight must be a positive integer');
+  }
+  if (!Number.isInteger(level) || level < 0 || level > 9) {
+    throw new ConfigError('mask writer: compressionLevel must be an integer 0..9');
+  }
+
+  const files: string[] = [];
+  const images = new Map<number, ImageStats>();
+  let masks = 0;
+  let warnings = 0;
+  let compositor: BandCompositor | undefined;
+
+  const warn = (ctx: WriterContext, w: Omit<PipelineWarning, 'stage'>) => {
+    warnings++;
+    ctx.warn({ stage: 'mask', ...w });
+  };
+
+  return {
+    name: 'mask',
+
+    async write(batch: ImageBatch, ctx: WriterContext): Promise<void> {
+      if (ctx.signal.aborted) throw new AbortedError('mask writer aborted');
+      const imageId = batch.image.id;
+      const { width, height } = batch.canvas;
+      if (!Number.isSafeInteger(width) || !Number.isSafeInteger(height) || width < 1 || height < 1) {
+        throw new ConfigError(`mask writer: canvas of image ${imageId} has invalid size ${width}x${height}`);
+      }
+      const stats = images.get(imageId) ?? { masks: 0, annotations: 0, skipped: 0, contestedPixels: 0 };
+      images.set(imageId, stats);
+
+      const items = prepare(batch, ctx, stats, warn);
+      const classRank = new Map(ctx.classes.classes.map((c, i) => [c.id, i] as const));
+      const ordered = paintOrder(items, overlap, classRank);
+
+      const rowsPerBand = width * height > bandThreshold ? Math.min(bandHeight, height) : height;
+      const nBands = Math.ceil(height / rowsPerBand);
+      const buckets: PaintItem[][] = Array.from({ length: nBands }, () => []);
+      for (const item of ordered) {
+        const last = Math.floor((item.rowMax - 1) / rowsPerBand);
+        for (let b = Math.floor(item.rowMin / rowsPerBand); b <= last; b++) buckets[b]!.push(item);
+      }
+
+      const stem = batch.tile
+        ? `${directory}/${imageId}/${batch.canvas.x}_${batch.canvas.y}`
+        : `${directory}/${imageId}`;
+      const maskPath = batch.tile ? `${stem}.png` : `${stem}_mask.png`;
+      const previewPath = `${stem}_preview.png`;
+      const lut = preview ? previewPalette(ctx.classes) : undefined;
+      compositor ??= new BandCompositor();
+
+      const opened: { file: AtomicFile; png?: PngStream }[] = [];
+      const pending: Promise<void>[] = [];
+      try {
+        const maskOut: { file: AtomicFile; png?: PngStream } = { file: await ctx.out.open(maskPath) };
+        opened.push(maskOut);
+        maskOut.png = await PngStream.open(maskOut.file, width, height, 'grey', level);
+        let previewOut: { file: AtomicFile; png?: PngStream } | undefined;
+        if (lut) {
+          previewOut = { file: await ctx.out.open(previewPath) };
+          opened.push(previewOut);
+          previewOut.png = await PngStream.open(previewOut.file, width, height, 'rgb', level);
+        }
+        const stride = width + 1;
+        // Two band buffers: zlib (thread pool) compresses one while the other is painted.
+        const bufs: Uint8Array[] = [];
+        const rgbs: Uint8Array[] = [];
+        const inFlight: Promise<unknown>[] = [Promise.resolve(), Promise.resolve()];
+        const mixed = new Uint8Array(rowsPerBand * stride);
+        let contested = 0;
+        for (let b = 0; b < nBands; b++) {
+          if (ctx.signal.aborted) throw new AbortedError(`mask writer aborted while writing ${maskPath}`);
+          const r0 = b * rowsPerBand;
+          const r1 = Math.min(height, r0 + rowsPerBand);
+          const n = (r1 - r0) * stride;
+          const slot = b % 2;
+          await inFlight[slot];
+          let buf = bufs[slot];
+          if (buf === undefined) {
+            buf = new Uint8Array(rowsPerBand * stride);
+            bufs[slot] = buf;
+          } else buf.fill(0, 0, n);
+          if (b > 0) mixed.fill(0, 0, n);
+          contested += compositor.paint(buckets[b]!, width, height, r0, r1, buf, mixed, imageId);
+          buckets[b] = [];
+          const writes = [track(maskOut.png.write(buf.subarray(0, n)), pending)];
+          if (previewOut?.png && lut) {
+            let rgb = rgbs[slot];
+            if (rgb === undefined) {
+              rgb = new Uint8Array(rowsPerBand * (3 * width + 1));
+              rgbs[slot] = rgb;
+            }
+            colorize(buf, rgb, width, r1 - r0, lut);
+            writes.push(track(previewOut.png.write(rgb.subarray(0, (r1 - r0) * (3 * width + 1))), pending));
+          }
+          const both = Promise.all(writes);
+          both.catch(() => {}); // awaited before the buffer's reuse, or abandoned on failure
+          inFlight[slot] = both;
+          if (nBands > 1) ctx.logger.debug(`mask ${maskPath}: band ${b + 1}/${nBands}`);
+        }
+        await Promise.all(pending);
+        for (const o of opened) await o.png!.end();
+        for (const o of opened) await o.file.commit();
+
+        files.push(maskPath);
+        if (previewOut) files.push(previewPath);
+        masks++;
+        stats.masks++;
+        stats.contestedPixels += contested;
+        if (contested > 0) {
+          warn(ctx, {
+            code: 'OTHER',
+            message: `${maskPath}: ${contested} pixels claimed by more than one class (overlap policy ${overlap})`,
+            imageId,
+            skipped: false,
+          });
+        }
+      } catch (err) {
+        for (const o of opened) {
+          o.png?.destroy();
+          await o.file.abort();
+        }
+        throw err;
+      }
+    },
+
+    close(): WriterSummary {
+      const perImage: Record<string, ImageStats> = {};
+      let contestedPixels = 0;
+      for (const [id, s] of [...images].sort((a, b) => a[0] - b[0])) {
+        perImage[String(id)] = { ...s };
+        contestedPixels += s.contestedPixels;
+      }
+      return {
+        writer: 'mask',
+        files: [...files].sort(),
+        items: masks,
+        warnings,
+        details: { overlap, contestedPixels, images: perImage },
+      };
+    },
+  };
+}
+
+/** Keeps `p` in `all` and marks it handled (it is awaited later, or abandoned on failure). */
+function track(p: Promise<void>, all: Promise<void>[]): Promise<void> {
+  p.catch(() => {});
+  all.push(p);
+  return p;
+}
+
+/** Features -> paint items: class value, rings, bounds, area; skipped ones are warned about. */
+function prepare(
+  batch: ImageBatch,
+  ctx: WriterContext,
+  stats: ImageStats,
+  warn: (ctx: WriterContext, w: Omit<PipelineWarning, 'stage'>) => void,
+): PaintItem[] {
+  const { width, height } = batch.canvas;
+  const imageId = batch.image.id;
+  const items: PaintItem[] = [];
+  batch.features.forEach((feature, order) => {
+    const annotationId = feature.annotationId;
+    const value = feature.classId ?? ctx.classes.unlabeled;
+    if (!Number.isInteger(value) || value < 1 || value > 255) {
+      stats.skipped++;
+      warn(ctx, {
+        code: 'OTHER',
+        message: `class id ${value} does not fit an 8-bit mask (1..255)`,
+        annotationId,
+        imageId,
+        skipped: true,
+      });
+      return;
+    }
+    const rings = geometryToRings(feature.geometry);
+    let minX = Number.POSITIVE_INFINITY;
+    let maxX = Number.NEGATIVE_INFINITY;
+    let minY = Number.POSITIVE_INFINITY;
+    let maxY = Number.NEGATIVE_INFINITY;
+    for (const ring of rings) {
+      for (let i = 0; i + 1 < ring.length; i += 2) {
+        const x = ring[i]!;
+        const y = ring[i + 1]!;
+        if (!Number.isFinite(x) || !Number.isFinite(y)) {
+          stats.skipped++;
+          warn(ctx, {
+            code: 'INVALID_GEOMETRY',
+            message: `non-finite coordinate (${x}, ${y})`,
+            annotationId,
+            imageId,
+            skipped: true,
+          });
+          return;
+        }
+        if (x < minX) minX = x;
+        if (x > maxX) maxX = x;
+        if (y < minY) minY = y;
+        if (y > maxY) maxY = y;
+      }
+    }
+    if (!rings.some((r) => r.length >= 6)) {
+      stats.skipped++;
+      warn(ctx, {
+        code: 'DEGENERATE',
+        message: `${feature.geometry.type} has no area to paint`,
+        annotationId,
+        imageId,
+        skipped: true,
+      });
+      return;
+    }
+    // Conservative row range (snapping moves a vertex by at most 1/512 px).
+    const rowMin = Math.max(0, Math.floor(minY) - 1);
+    const rowMax = Math.min(height, Math.ceil(maxY) + 1);
+    if (rowMin >= rowMax || maxX < -1 || minX > width + 1) return; // entirely outside the canvas
+    stats.annotations++;
+    items.push({
+      rings,
+      value,
+      id: feature.id,
+      annotationId,
+      order,
+      area: polygonalArea(feature.geometry),
+      rowMin,
+      rowMax,
+    });
+  });
+  return items;
+}
