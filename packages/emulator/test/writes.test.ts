@@ -79,7 +79,7 @@ describe('POST one annotation', () => {
       'Annotation dimension not valid',
     ],
     [{ image: 'IMG', location: square(-50, -50, 20) }, 400, 'Annotation dimension not valid'],
-  ])('refuses %j with %i', async (body, status, message) => {
+  ] as [Record<string, unknown>, number, string][])('refuses %j with %i', async (body, status, message) => {
     const b = { ...body, ...(body.image === 'IMG' ? { image: image().id } : {}) };
     const before = d.annotations.length;
     const r = await post(b);

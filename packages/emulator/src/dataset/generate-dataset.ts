@@ -177,7 +177,9 @@ export function generateDataset(options: GenerateOptions = {}): Dataset {
         const user = rng() < 0.8 ? owner : users[1]!.id;
         const created = T0 + 86_400_000 + (annId - 100) * 1000;
         const r = rng();
-        const nT = projectTerms.length === 0 ? 0 : r < 0.15 ? 0 : r < 0.85 ? 1 : 2;
+        // Every image gets at least one annotation without a term and one with two terms.
+        const wanted = a === 2 ? 0 : a === 3 ? 2 : r < 0.15 ? 0 : r < 0.85 ? 1 : 2;
+        const nT = Math.min(wanted, projectTerms.length);
         const first = randInt(rng, 0, Math.max(0, projectTerms.length - 1));
         const termIds =
           nT === 0
