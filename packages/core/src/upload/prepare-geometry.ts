@@ -1,8 +1,12 @@
 import polygonClipping from 'polygon-clipping';
+import { clipLineToRect } from '../geometry/clip-line.js';
+import { orientGeometry } from '../geometry/orientation.js';
+import { repairGeometry } from '../geometry/repair.js';
+import { flipY } from '../geometry/transform.js';
 import type { Frame, Geometry, Position } from '../pipeline/types.js';
 import { polygonIssue } from './polygon-validity.js';
 import { countVertices, simplifyToCap } from './simplify.js';
-import { closeRing, toWkt } from './to-wkt.js';
+import { toWkt } from './to-wkt.js';
 
 /** What {@link prepareGeometry} needs to know about the target image. */
 export interface ImageSize {
@@ -20,7 +24,7 @@ export interface PrepareGeometryOptions {
   repair?: boolean;
   /** Decimal places kept in the WKT (default 6). */
   decimals?: number;
-  /** Even-odd repair used for invalid polygons (default: an internal polygon-clipping repair). */
+  /** Even-odd repair used for invalid polygons (default: the package's `repairGeometry`). */
   repairPolygons?: (polygons: Position[][][]) => Position[][][];
 }
 
@@ -38,28 +42,6 @@ export type PreparedGeometry =
 
 /** The server's answer for polygons under 1 px wide or tall (§4.6), word for word. */
 export const DIMENSION_NOT_VALID = 'Annotation dimension not valid';
-
-function mapPositions(g: Geometry, f: (p: Position) => Position): Geometry {
-  switch (g.type) {
-    case 'Point':
-      return { type: 'Point', coordinates: f(g.coordinates) };
-    case 'MultiPoint':
-    case 'LineString':
-      return { type: g.type, coordinates: g.coordinates.map(f) };
-    case 'MultiLineString':
-    case 'Polygon':
-      return { type: g.type, coordinates: g.coordinates.map((l) => l.map(f)) };
-    case 'MultiPolygon':
-      return { type: g.type, coordinates: g.coordinates.map((p) => p.map((r) => r.map(f))) };
-    case 'GeometryCollection':
-      return { type: g.type, geometries: g.geometries.map((x) => mapPositions(x, f)) };
-  }
-}
-
-/** Image space (y down) to Cytomine space (y up): `y' = H - y`; its own inverse. */
-export function flipY(geometry: Geometry, height: number): Geometry {
-  return mapPositions(geometry, ([x, y]) => [x, height - y]);
-}
 
 function positionsOf(g: Geometry): Position[] {
   switch (g.type) {
@@ -94,17 +76,13 @@ export function envelope(g: Geometry): [number, number, number, number] {
 }
 
 /**
- * Even-odd repair with polygon-clipping: each ring is first made simple (its self-crossings
- * resolved), then all rings are combined with XOR, so a point is inside when it is inside an
- * odd number of rings.
+ * The package's even-odd polygon repair (`repairGeometry`, the one the writers use), on bare
+ * polygon coordinates. Returns `[]` when nothing with an area is left.
  */
-export function repairEvenOdd(polygons: readonly (readonly (readonly Position[])[])[]): Position[][][] {
-  const pieces = polygons.flatMap((p) =>
-    p.map((ring) => polygonClipping.union([closeRing(ring as Position[])])),
-  );
-  const [first, ...rest] = pieces;
-  if (first === undefined) return [];
-  return polygonClipping.xor(first, ...rest) as Position[][][];
+export function repairEvenOdd(polygons: Position[][][]): Position[][][] {
+  const r = repairGeometry(fromPolygons(polygons));
+  if (!r.ok) return [];
+  return asPolygons(r.geometry) ?? [];
 }
 
 function asPolygons(g: Geometry): Position[][][] | undefined {
@@ -117,6 +95,16 @@ function fromPolygons(polygons: Position[][][]): Geometry {
   return polygons.length === 1
     ? { type: 'Polygon', coordinates: polygons[0]! }
     : { type: 'MultiPolygon', coordinates: polygons };
+}
+
+/** Lines clipped to the image like the server does; `undefined` for points or nothing left. */
+function clipLines(g: Geometry, image: ImageSize): Geometry | undefined {
+  const lines = g.type === 'LineString' ? [g.coordinates] : g.type === 'MultiLineString' ? g.coordinates : [];
+  const pieces = lines.flatMap((l) => clipLineToRect(l, [0, 0, image.width, image.height]));
+  if (pieces.length === 0) return undefined;
+  return pieces.length === 1
+    ? { type: 'LineString', coordinates: pieces[0]! }
+    : { type: 'MultiLineString', coordinates: pieces };
 }
 
 function checkPolygons(
@@ -176,8 +164,8 @@ function checkPolygons(
  * Cytomine's frame (`y' = H - y`), invalid polygons repaired with the even-odd rule (or
  * refused), clipped to the image rectangle `[0,W]x[0,H]` as the server would do, simplified
  * under a vertex cap (Douglas–Peucker, validity checked after), then refused with the server's
- * own reason when under 1 px wide or tall. Points must lie in the image; lines must not
- * stick out of it. Pure: no I/O.
+ * own reason when under 1 px wide or tall. Lines are clipped too; points must lie in the
+ * image. Pure: no I/O.
  * @param geometry - GeoJSON geometry in `options.frame`.
  * @param image - Width and height of the target image (full-resolution pixels).
  * @param options - See {@link PrepareGeometryOptions}.
@@ -200,7 +188,8 @@ export function prepareGeometry(
   if (positions.some(([x, y]) => !Number.isFinite(x) || !Number.isFinite(y))) {
     return { ok: false, reason: 'non-finite coordinate' };
   }
-  let g = options.frame === 'cytomine' ? geometry : flipY(geometry, image.height);
+  // The same conversion as the toCytomineSpace() operator: y' = H - y, rings re-oriented.
+  let g = options.frame === 'cytomine' ? geometry : orientGeometry(flipY(geometry, image.height));
   const polygons = asPolygons(g);
   if (polygons !== undefined) {
     const checked = checkPolygons(polygons, image, options, notes);
@@ -211,10 +200,15 @@ export function prepareGeometry(
   } else {
     const [minX, minY, maxX, maxY] = envelope(g);
     if (minX < 0 || minY < 0 || maxX > image.width || maxY > image.height) {
-      return { ok: false, reason: `${g.type} outside the image (${image.width}x${image.height})` };
+      const clipped = clipLines(g, image);
+      if (clipped === undefined) {
+        return { ok: false, reason: `${g.type} outside the image (${image.width}x${image.height})` };
+      }
+      g = clipped;
+      notes.push('clipped to the image');
     }
   }
-  if (g.type !== 'Point' && g.type !== 'LineString') {
+  if (g.type === 'Polygon' || g.type === 'MultiPolygon') {
     const [minX, minY, maxX, maxY] = envelope(g);
     if (Math.trunc(maxX - minX) === 0 || Math.trunc(maxY - minY) === 0) {
       return { ok: false, reason: DIMENSION_NOT_VALID };

@@ -105,7 +105,7 @@ describe('prepareGeometry', () => {
 
   it('flips image space into Cytomine space (y = H - y)', () => {
     const r = prepareGeometry({ type: 'Polygon', coordinates: [square(10, 20, 30)] }, image);
-    expect(r.ok && r.wkt).toBe('POLYGON ((10 780, 40 780, 40 750, 10 750, 10 780))');
+    expect(r.ok && r.wkt).toBe('POLYGON ((10 780, 10 750, 40 750, 40 780, 10 780))');
     const p = prepareGeometry({ type: 'Point', coordinates: [5, 5] }, image, { frame: 'cytomine' });
     expect(p.ok && p.wkt).toBe('POINT (5 5)');
   });
