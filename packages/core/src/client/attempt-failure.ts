@@ -152,7 +152,6 @@ const REASONS: Record<string, string> = {
   ECONNRESET: 'reset',
   EPIPE: 'reset',
   UND_ERR_SOCKET: 'reset',
-  UND_ERR_CLOSED: 'closed',
   UND_ERR_RES_CONTENT_LENGTH_MISMATCH: 'closed',
   ECONNREFUSED: 'refused',
   ECONNABORTED: 'reset',

@@ -104,7 +104,6 @@ export function createClient(options: ClientOptions): CytomineClient {
   const defaultPageSize = positiveInt('pageSize', options.pageSize, 1000, 0);
   const defaultConcurrency = positiveInt('pageConcurrency', options.pageConcurrency, 4);
   const policy = retryPolicy(options.retry);
-  positiveInt('retry.maxAttempts', policy.maxAttempts, 1);
   const now = options.now ?? (() => new Date());
   const onEvent = options.onEvent;
   const emit = (event: ClientEvent): void => {

@@ -9,6 +9,7 @@ import {
   throwError,
   timer,
 } from 'rxjs';
+import { ConfigError } from '../errors/config-error.js';
 import { AttemptFailure } from './attempt-failure.js';
 import type { RetryOptions } from './types.js';
 
@@ -23,9 +24,27 @@ export const DEFAULT_RETRY: RetryPolicy = {
   maxTotalDelayMs: 60_000,
 };
 
-/** Fills in the defaults of a retry policy. */
+/**
+ * Fills in the defaults of a retry policy and checks it.
+ * @throws {ConfigError} `CYTORX_CONFIG` when `maxAttempts` is not an integer >= 1 or a delay is negative
+ */
 export function retryPolicy(options: RetryOptions | undefined): RetryPolicy {
-  return { ...DEFAULT_RETRY, ...(options ?? {}) } as RetryPolicy;
+  const policy = { ...DEFAULT_RETRY };
+  for (const key of Object.keys(DEFAULT_RETRY) as (keyof RetryPolicy)[]) {
+    const value = options?.[key];
+    if (value === undefined) continue;
+    const min = key === 'maxAttempts' ? 1 : 0;
+    if (
+      typeof value !== 'number' ||
+      Number.isNaN(value) ||
+      value < min ||
+      (key === 'maxAttempts' && !Number.isInteger(value))
+    ) {
+      throw new ConfigError(`option retry.${key} must be a number >= ${min} (got ${String(value)})`);
+    }
+    policy[key] = value;
+  }
+  return policy;
 }
 
 /**

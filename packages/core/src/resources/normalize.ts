@@ -63,12 +63,19 @@ export function normalizeDates<T extends Record<string, unknown>>(raw: T): T {
  */
 export function normalizeAnnotation(raw: Record<string, unknown>): Annotation {
   const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(raw)) {
-    if (value !== null && value !== undefined) out[key] = value;
+  for (const key in raw) {
+    if (!Object.hasOwn(raw, key)) continue;
+    const value = raw[key];
+    if (value === null || value === undefined) continue;
+    if (key === 'created' || key === 'updated' || key === 'deleted') {
+      const ms = toEpochMs(value);
+      if (ms !== undefined) out[key] = ms;
+    } else {
+      out[key] = value;
+    }
   }
-  const dated = normalizeDates(out);
-  dated.term = toTermIds(raw.term);
+  out.term = toTermIds(raw.term);
   const id = toId(raw.id);
-  if (id !== undefined) dated.id = id;
-  return dated as Annotation;
+  if (id !== undefined) out.id = id;
+  return out as Annotation;
 }
