@@ -40,7 +40,7 @@ export function runCli(
           XDG_CONFIG_HOME: join(options.home, '.config'),
           ...options.env,
         },
-        timeout: options.timeoutMs ?? 30_000,
+        timeout: options.timeoutMs ?? 60_000,
         maxBuffer: 64 * 1024 * 1024,
       },
       (error, stdout, stderr) => {

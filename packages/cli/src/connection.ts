@@ -3,11 +3,9 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from '@cytorx/core';
 
-/** The auth modes the client supports (see `@cytorx/core` `createClient`). */
-export const AUTH_MODES = ['hmac', 'hmac-pathless', 'headers', 'bearer'] as const;
+import { AUTH_MODES, type CliAuthMode } from './auth-modes.js';
 
-/** An auth mode name. */
-export type CliAuthMode = (typeof AUTH_MODES)[number];
+export { AUTH_MODES, type CliAuthMode };
 
 /** Connection settings from one source (flags, environment or config file); all optional. */
 export interface ConnectionSettings {

@@ -31,12 +31,12 @@ export interface CommandContext {
   /** `table` unless `--json` or `--ndjson`. */
   readonly format: OutputFormat;
   /**
-   * The client for the resolved connection (flags > env > config file), created on first call
-   * and closed when the command ends. `overrides` replace resolved fields (e.g. the demo's own
+   * A client for the resolved connection (flags > env > config file), closed when the command
+   * ends. Async: `@cytorx/core` is loaded on first use, so `--help` stays fast. `overrides` replace resolved fields (e.g. the demo's own
    * emulator).
    * @throws ConfigError (`CYTORX_CONFIG`) when host or credentials are missing.
    */
-  client(overrides?: ConnectionOverride): CytomineClient;
+  client(overrides?: ConnectionOverride): Promise<CytomineClient>;
   /** Streams items to stdout in the chosen format; resolves with the count. */
   print<T>(
     source: Observable<T>,

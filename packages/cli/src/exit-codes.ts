@@ -1,4 +1,4 @@
-import { isCytorxError } from '@cytorx/core';
+import type { CytorxErrorCode } from '@cytorx/core';
 
 /**
  * Exit codes of the `cytorx` program. Stable: scripts may branch on them.
@@ -42,6 +42,17 @@ export class UsageError extends Error {
 }
 
 /**
+ * The `CYTORX_*` code of an error, if it is a cytorx error (same test as `isCytorxError` from
+ * `@cytorx/core`, without loading it: `cytorx --help` stays fast).
+ * @internal
+ */
+export function cytorxCode(error: unknown): CytorxErrorCode | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && code.startsWith('CYTORX_') ? (code as CytorxErrorCode) : undefined;
+}
+
+/**
  * The exit code for an error thrown while running a command (see {@link ExitCode}).
  * Recognises cytorx errors by their `code`, so errors from another copy of `@cytorx/core` work too.
  * @param error - whatever was thrown.
@@ -54,8 +65,9 @@ export class UsageError extends Error {
  */
 export function exitCodeFor(error: unknown): ExitCodeValue {
   if (error instanceof UsageError) return ExitCode.Usage;
-  if (!isCytorxError(error)) return ExitCode.Failure;
-  switch (error.code) {
+  const code = cytorxCode(error);
+  if (code === undefined) return ExitCode.Failure;
+  switch (code) {
     case 'CYTORX_CONFIG':
       return ExitCode.Usage;
     case 'CYTORX_AUTH':
@@ -77,16 +89,18 @@ export function exitCodeFor(error: unknown): ExitCodeValue {
 
 /**
  * What the user should do next, for the error's exit code: appended to the one-line message.
+ * @param code - the exit code.
+ * @param command - the command that ran, if known (for the `--help` pointer).
  * @internal
  */
-export function hintFor(code: ExitCodeValue): string {
+export function hintFor(code: ExitCodeValue, command?: string): string {
   switch (code) {
     case ExitCode.Usage:
-      return 'run `cytorx --help` (or `cytorx <command> --help`) for usage';
+      return `see \`cytorx ${command !== undefined ? `${command} ` : ''}--help\``;
     case ExitCode.Auth:
-      return 'check CYTOMINE_PUBLIC_KEY / CYTOMINE_PRIVATE_KEY (or --public-key/--private-key), --host and --auth';
+      return 'set CYTOMINE_PUBLIC_KEY and CYTOMINE_PRIVATE_KEY (or the config file) for this --host';
     case ExitCode.NotFound:
-      return 'check the id (list what exists with `cytorx projects` or `cytorx images --project ID`)';
+      return 'check the id: `cytorx projects` and `cytorx images --project ID` list what exists';
     case ExitCode.Unavailable:
       return 'the server is down or unreachable: check --host and the network, then retry (or raise --retries/--timeout)';
     default:

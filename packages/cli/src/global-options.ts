@@ -1,5 +1,5 @@
 import type { Argv } from 'yargs';
-import { AUTH_MODES } from './connection.js';
+import { AUTH_MODES } from './auth-modes.js';
 import type { GlobalArgs } from './context.js';
 import { UsageError } from './exit-codes.js';
 

@@ -1,16 +1,9 @@
 import { readFileSync } from 'node:fs';
-import {
-  type ClientEvent,
-  type ClientOptions,
-  type CytomineClient,
-  createClient,
-  isCytorxError,
-} from '@cytorx/core';
+import type { ClientEvent, ClientOptions, CytomineClient } from '@cytorx/core';
 import yargs from 'yargs';
 import { commands } from './commands/index.js';
-import { resolveConnection } from './connection.js';
 import type { CommandContext, ConnectionOverride, GlobalArgs } from './context.js';
-import { ExitCode, exitCodeFor, hintFor, UsageError } from './exit-codes.js';
+import { cytorxCode, ExitCode, exitCodeFor, hintFor, UsageError } from './exit-codes.js';
 import { withGlobalOptions } from './global-options.js';
 import { type CliIo, type ResolvedIo, resolveIo } from './io.js';
 import { type OutputFormat, writeItems, writeObject } from './output.js';
@@ -43,12 +36,14 @@ function describeEvent(event: ClientEvent): string {
   }
 }
 
-function clientOptionsFor(
+async function clientOptionsFor(
   args: GlobalArgs,
   io: ResolvedIo,
   redactor: Redactor,
   override?: ConnectionOverride,
-): ClientOptions {
+): Promise<ClientOptions> {
+  // Loaded on demand (it loads @cytorx/core): `cytorx --help` and usage errors stay fast.
+  const { resolveConnection } = await import('./connection.js');
   const flags = {
     host: args.host,
     publicKey: args.publicKey,
@@ -110,8 +105,10 @@ export async function main(argv: readonly string[], io?: CliIo): Promise<number>
     const ctx: CommandContext = {
       io: rio,
       format,
-      client: (override) => {
-        const client = createClient(clientOptionsFor(args, rio, redactor, override));
+      client: async (override) => {
+        const options = await clientOptionsFor(args, rio, redactor, override);
+        const { createClient } = await import('@cytorx/core');
+        const client = createClient(options);
         clients.push(client);
         return client;
       },
@@ -146,7 +143,6 @@ export async function main(argv: readonly string[], io?: CliIo): Promise<number>
     .showHelpOnFail(false)
     .version(readVersion())
     .help()
-    .alias('help', 'h')
     .wrap(Math.min(110, process.stdout.columns ?? 100))
     .epilogue(
       'Credentials: prefer CYTOMINE_* variables or a chmod-600 config file over --private-key, which other users can see in `ps`.\n' +
@@ -163,13 +159,15 @@ export async function main(argv: readonly string[], io?: CliIo): Promise<number>
     });
     return ExitCode.Ok;
   } catch (err) {
-    if (rio.signal?.aborted && (err === rio.signal.reason || isCytorxError(err, 'CYTORX_ABORTED'))) {
+    if (rio.signal?.aborted && (err === rio.signal.reason || cytorxCode(err) === 'CYTORX_ABORTED')) {
       rio.stderr.write('cytorx: interrupted\n');
       return ExitCode.Interrupted;
     }
     const code = exitCodeFor(err);
     const message = err instanceof Error ? err.message : String(err);
-    const hint = code === ExitCode.Usage && isCytorxError(err, 'CYTORX_CONFIG') ? '' : ` (${hintFor(code)})`;
+    const command = argv.find((a) => commands.some((c) => c.command === a));
+    const hint =
+      code === ExitCode.Usage && cytorxCode(err) === 'CYTORX_CONFIG' ? '' : ` -- ${hintFor(code, command)}`;
     rio.stderr.write(`${redactor.redact(`cytorx: ${message.replace(/\s*\n\s*/g, ' ')}${hint}`)}\n`);
     if (debug && err instanceof Error && err.stack) rio.stderr.write(`${redactor.redact(err.stack)}\n`);
     return code;

@@ -1,4 +1,4 @@
-import { type Observable, Subscription } from 'rxjs';
+import type { Observable, Subscription } from 'rxjs';
 
 /** How list commands print: a table for people, a JSON array, or one JSON object a line. */
 export type OutputFormat = 'table' | 'json' | 'ndjson';
@@ -115,37 +115,39 @@ export function writeItems<T>(
   return new Promise<number>((resolve, reject) => {
     let count = 0;
     const rows: T[] = [];
-    const subscription = new Subscription();
+    let subscription: Subscription | undefined;
+    let aborted = false;
     const onAbort = (): void => {
-      subscription.unsubscribe();
+      aborted = true;
+      subscription?.unsubscribe();
       reject(options.signal?.reason ?? new Error('aborted'));
     };
     if (options.signal?.aborted) return onAbort();
     options.signal?.addEventListener('abort', onAbort, { once: true });
     const cleanup = (): void => options.signal?.removeEventListener('abort', onAbort);
     if (format === 'json') out.write('[');
-    subscription.add(
-      source.subscribe({
-        next: (item) => {
-          if (format === 'ndjson') out.write(`${JSON.stringify(toJson(item))}\n`);
-          else if (format === 'json')
-            out.write(`${count === 0 ? '\n' : ',\n'}${JSON.stringify(toJson(item))}`);
-          else rows.push(item);
-          count++;
-        },
-        error: (err: unknown) => {
-          cleanup();
-          if (format === 'json' && count > 0) out.write('\n');
-          reject(err);
-        },
-        complete: () => {
-          cleanup();
-          if (format === 'json') out.write(count === 0 ? ']\n' : '\n]\n');
-          else if (format === 'table') out.write(formatTable(rows, columns));
-          resolve(count);
-        },
-      }),
-    );
+    subscription = source.subscribe({
+      next: (item) => {
+        if (aborted) return;
+        if (format === 'ndjson') out.write(`${JSON.stringify(toJson(item))}\n`);
+        else if (format === 'json') out.write(`${count === 0 ? '\n' : ',\n'}${JSON.stringify(toJson(item))}`);
+        else rows.push(item);
+        count++;
+      },
+      error: (err: unknown) => {
+        cleanup();
+        if (format === 'json' && count > 0) out.write('\n');
+        reject(err);
+      },
+      complete: () => {
+        cleanup();
+        if (format === 'json') out.write(count === 0 ? ']\n' : '\n]\n');
+        else if (format === 'table') out.write(formatTable(rows, columns));
+        resolve(count);
+      },
+    });
+    // Aborted while the source emitted synchronously: the subscription exists only now.
+    if (aborted) subscription.unsubscribe();
   });
 }
 

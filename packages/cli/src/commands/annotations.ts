@@ -1,4 +1,4 @@
-import { type Annotation, type AnnotationQuery, listAnnotations } from '@cytorx/core';
+import type { Annotation, AnnotationQuery } from '@cytorx/core';
 import { defineCommand } from '../context.js';
 import { UsageError } from '../exit-codes.js';
 import { checkIds, isoDate } from '../options.js';
@@ -50,6 +50,7 @@ export const annotationsCommand = defineCommand({
     if (args.image !== undefined) query.image = args.image;
     if (args.term !== undefined && args.term.length > 0) query.terms = args.term;
     if (args.user !== undefined && args.user.length > 0) query.users = args.user;
-    await ctx.print(listAnnotations(ctx.client(), query), args.wkt ? withLocation : columns);
+    const { listAnnotations } = await import('@cytorx/core');
+    await ctx.print(listAnnotations(await ctx.client(), query), args.wkt ? withLocation : columns);
   },
 });

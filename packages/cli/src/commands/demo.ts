@@ -1,13 +1,4 @@
-import {
-  type ImageInstance,
-  listImages,
-  listProjects,
-  listTerms,
-  type Project,
-  type Term,
-} from '@cytorx/core';
-import { startEmulator } from '@cytorx/emulator';
-import { lastValueFrom, toArray } from 'rxjs';
+import type { ImageInstance, Project, Term } from '@cytorx/core';
 import { defineCommand } from '../context.js';
 import type { Column } from '../output.js';
 import { formatTable } from '../output.js';
@@ -38,10 +29,12 @@ export const demoCommand = defineCommand({
   describe: 'run the main job against an embedded emulator (offline, no flags needed)',
   builder: (y) => y.option('generate', { type: 'number', default: 42, describe: 'dataset seed' }),
   handler: async (args, ctx) => {
+    const [{ listImages, listProjects, listTerms }, { startEmulator }, { lastValueFrom, toArray }] =
+      await Promise.all([import('@cytorx/core'), import('@cytorx/emulator'), import('rxjs')]);
     const emulator = await startEmulator({ port: 0, dataset: { seed: args.generate } });
     try {
       ctx.message(`cytorx demo: embedded Cytomine emulator at ${emulator.url}`);
-      const client = ctx.client({
+      const client = await ctx.client({
         host: emulator.url,
         auth: 'hmac',
         publicKey: emulator.publicKey,

@@ -1,5 +1,5 @@
-import { type FaultOptions, type GenerateOptions, startEmulator } from '@cytorx/emulator';
-import { AUTH_MODES } from '../connection.js';
+import type { FaultOptions, GenerateOptions } from '@cytorx/emulator';
+import { AUTH_MODES } from '../auth-modes.js';
 import { defineCommand } from '../context.js';
 import { UsageError } from '../exit-codes.js';
 
@@ -60,6 +60,7 @@ export const emulatorCommand = defineCommand({
     const faults: FaultOptions = {};
     if (args.failureRate !== undefined) faults.failureRate = args.failureRate;
     if (args.latency !== undefined) faults.latencyMs = args.latency;
+    const { startEmulator } = await import('@cytorx/emulator');
     const emulator = await startEmulator({
       port: args.port,
       host: args.listen,

@@ -1,4 +1,4 @@
-import { type ImageInstance, listImages } from '@cytorx/core';
+import type { ImageInstance } from '@cytorx/core';
 import { defineCommand } from '../context.js';
 import { checkIds } from '../options.js';
 import type { Column } from '../output.js';
@@ -21,6 +21,7 @@ export const imagesCommand = defineCommand({
       .option('project', { type: 'number', demandOption: true, describe: 'project id' })
       .check(checkIds('project')),
   handler: async (args, ctx) => {
-    await ctx.print(listImages(ctx.client(), args.project), columns);
+    const { listImages } = await import('@cytorx/core');
+    await ctx.print(listImages(await ctx.client(), args.project), columns);
   },
 });

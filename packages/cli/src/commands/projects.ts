@@ -1,4 +1,4 @@
-import { listProjects, type Project } from '@cytorx/core';
+import type { Project } from '@cytorx/core';
 import { defineCommand } from '../context.js';
 import type { Column } from '../output.js';
 
@@ -16,6 +16,7 @@ export const projectsCommand = defineCommand({
   describe: 'list the projects you can access',
   builder: (y) => y,
   handler: async (_args, ctx) => {
-    await ctx.print(listProjects(ctx.client()), columns);
+    const { listProjects } = await import('@cytorx/core');
+    await ctx.print(listProjects(await ctx.client()), columns);
   },
 });

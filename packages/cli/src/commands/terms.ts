@@ -1,4 +1,4 @@
-import { listTerms, type Term } from '@cytorx/core';
+import type { Term } from '@cytorx/core';
 import { defineCommand } from '../context.js';
 import { UsageError } from '../exit-codes.js';
 import { checkIds } from '../options.js';
@@ -30,6 +30,7 @@ export const termsCommand = defineCommand({
   handler: async (args, ctx) => {
     const query =
       args.project !== undefined ? { project: args.project } : { ontology: args.ontology as number };
-    await ctx.print(listTerms(ctx.client(), query), columns);
+    const { listTerms } = await import('@cytorx/core');
+    await ctx.print(listTerms(await ctx.client(), query), columns);
   },
 });

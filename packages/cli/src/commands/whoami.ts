@@ -1,5 +1,3 @@
-import { currentUser } from '@cytorx/core';
-import { firstValueFrom } from 'rxjs';
 import { defineCommand } from '../context.js';
 import { withoutSecrets } from '../options.js';
 
@@ -9,7 +7,8 @@ export const whoamiCommand = defineCommand({
   describe: 'show the user the credentials belong to (checks the connection)',
   builder: (y) => y,
   handler: async (_args, ctx) => {
-    const user = await firstValueFrom(currentUser(ctx.client()));
+    const [{ currentUser }, { firstValueFrom }] = await Promise.all([import('@cytorx/core'), import('rxjs')]);
+    const user = await firstValueFrom(currentUser(await ctx.client()));
     const safe = withoutSecrets(user);
     if (ctx.format === 'table') {
       ctx.printObject(safe, [

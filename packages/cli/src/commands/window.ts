@@ -1,8 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
-import { getImageWindow } from '@cytorx/core';
-import { firstValueFrom } from 'rxjs';
 import { defineCommand } from '../context.js';
 import { UsageError } from '../exit-codes.js';
 import { checkIds } from '../options.js';
@@ -55,8 +53,12 @@ export const windowCommand = defineCommand({
   handler: async (args, ctx) => {
     const format = args.format ?? (/\.jpe?g$/i.test(args.out) ? 'jpg' : 'png');
     const out = resolve(ctx.io.cwd, args.out);
+    const [{ getImageWindow }, { firstValueFrom }] = await Promise.all([
+      import('@cytorx/core'),
+      import('rxjs'),
+    ]);
     const bytes = await firstValueFrom(
-      getImageWindow(ctx.client(), args.image, {
+      getImageWindow(await ctx.client(), args.image, {
         x: args.x,
         y: args.y,
         width: args.w,

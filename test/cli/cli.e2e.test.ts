@@ -1,0 +1,256 @@
+// End-to-end: the BUILT `cytorx` binary (packages/cli/dist/cli.js, built by test/global-setup.ts)
+// in a child process, against an emulator started in this process over loopback.
+import { spawn } from 'node:child_process';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Emulator, startEmulator } from '@cytorx/emulator';
+import { PNG } from 'pngjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLI, runCli } from './run-cli.js';
+
+let emu: Emulator;
+let home: string;
+let env: Record<string, string>;
+
+beforeAll(async () => {
+  emu = await startEmulator({
+    port: 0,
+    dataset: { seed: 7, projects: 2, imagesPerProject: 2, annotationsPerImage: 15 },
+  });
+  home = mkdtempSync(join(tmpdir(), 'cytorx-e2e-'));
+  env = { CYTOMINE_HOST: emu.url, CYTOMINE_PUBLIC_KEY: emu.publicKey, CYTOMINE_PRIVATE_KEY: emu.privateKey };
+});
+afterAll(async () => {
+  await emu?.close();
+  rmSync(home, { recursive: true, force: true });
+});
+
+const cli = (args: string[], extraEnv: Record<string, string> = {}) =>
+  runCli(args, { env: { ...env, ...extraEnv }, home });
+const ndjson = (text: string): unknown[] =>
+  text
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((l) => JSON.parse(l) as unknown);
+const ids = (items: unknown[]): number[] => items.map((i) => (i as { id: number }).id).sort((a, b) => a - b);
+
+describe.concurrent('cytorx listing commands', () => {
+  it('whoami --json prints the user, never its private key', async () => {
+    const json = await cli(['whoami', '--json']);
+    expect(json.code).toBe(0);
+    const user = JSON.parse(json.stdout) as { id: number; username: string };
+    expect(user).toMatchObject({ id: emu.dataset.users[0]?.id, username: emu.dataset.users[0]?.username });
+    expect(json.stdout + json.stderr).not.toContain(emu.privateKey);
+    expect(json.stderr).toBe('');
+  });
+
+  it('projects (table) lists every project, aligned under a header', async () => {
+    const expected = emu.dataset.projects.map((p) => p.id).sort((a, b) => a - b);
+    const table = await cli(['projects']);
+    expect(table.code).toBe(0);
+    const lines = table.stdout.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^\s*ID\s+NAME\s+ONTOLOGY\s+IMAGES\s+ANNOTATIONS$/);
+    expect(lines).toHaveLength(expected.length + 1);
+    for (const p of emu.dataset.projects)
+      expect(table.stdout).toMatch(new RegExp(`^\\s*${p.id}\\s+${p.name}\\s`, 'm'));
+  });
+
+  it('images --project lists that project images', async () => {
+    const project = emu.dataset.projects[1]!;
+    const r = await cli(['images', '--project', String(project.id), '--json']);
+    expect(r.code).toBe(0);
+    const images = JSON.parse(r.stdout) as Array<{ id: number; width: number; height: number }>;
+    const expected = emu.dataset.images.filter((i) => i.project === project.id);
+    expect(ids(images)).toEqual(expected.map((i) => i.id).sort((a, b) => a - b));
+    for (const img of images) {
+      const d = expected.find((e) => e.id === img.id)!;
+      expect([img.width, img.height]).toEqual([d.width, d.height]);
+    }
+  });
+
+  it('terms --project --ndjson lists the ontology terms, one object a line', async () => {
+    const project = emu.dataset.projects[0]!;
+    const expected = emu.dataset.terms.filter((t) => t.ontology === project.ontology);
+    const byProject = await cli(['terms', '--project', String(project.id), '--ndjson']);
+    expect(byProject.code).toBe(0);
+    const terms = ndjson(byProject.stdout) as Array<{ id: number; name: string; color: string }>;
+    expect(ids(terms)).toEqual(expected.map((t) => t.id).sort((a, b) => a - b));
+    for (const t of terms)
+      expect(t).toMatchObject({ name: expect.any(String), color: expect.stringMatching(/^#[0-9A-F]{6}$/i) });
+  });
+
+  it('annotations --image --wkt --json: normalised objects, id order descending, terms as arrays, WKT', async () => {
+    const image = emu.dataset.images[0]!;
+    const expected = emu.dataset.annotations.filter((a) => a.image === image.id);
+    const r = await cli(['annotations', '--image', String(image.id), '--wkt', '--json']);
+    expect(r.code).toBe(0);
+    const items = JSON.parse(r.stdout) as Array<{
+      id: number;
+      term: number[];
+      location?: string;
+      image: number;
+    }>;
+    expect(items.map((a) => a.id)).toEqual(expected.map((a) => a.id).sort((a, b) => b - a));
+    for (const a of items) {
+      const d = expected.find((e) => e.id === a.id)!;
+      expect(Array.isArray(a.term)).toBe(true);
+      expect([...a.term].sort()).toEqual([...new Set(d.terms.map((t) => t.term))].sort());
+      expect(a.location).toBe(d.location);
+      expect(a.image).toBe(image.id);
+    }
+  });
+
+  it('window writes a PNG whose pixels encode their top-left coordinates, atomically', async () => {
+    const image = emu.dataset.images.find((i) => i.width >= 2048 && i.height >= 1536)!;
+    const [x, y, w, h] = [300, 517, 40, 30];
+    const cwd = mkdtempSync(join(home, 'win-'));
+    const args = ['--image', image.id, '--x', x, '--y', y, '--w', w, '--h', h].map(String);
+    const r = await runCli(['window', ...args, '--out', 'region.png'], { env, home, cwd });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe('');
+    const png = PNG.sync.read(readFileSync(join(cwd, 'region.png')));
+    expect([png.width, png.height]).toEqual([w, h]);
+    for (let j = 0; j < h; j++) {
+      for (let i = 0; i < w; i++) {
+        const o = (j * w + i) * 4;
+        const [px, py] = [x + i, y + j];
+        const rgb = [png.data[o], png.data[o + 1], png.data[o + 2]];
+        expect(rgb).toEqual([px & 255, py & 255, (((px >> 8) & 15) << 4) | ((py >> 8) & 15)]);
+      }
+    }
+    // Written through a temporary file renamed into place: nothing else is left in the folder.
+    expect(readdirSync(cwd)).toEqual(['region.png']);
+  });
+
+  it('refuses a config file with mode 0644 (exit 2), saying chmod 600', async () => {
+    const dir = mkdtempSync(join(home, 'cfg-'));
+    const path = join(dir, 'config.json');
+    writeFileSync(
+      path,
+      JSON.stringify({ host: emu.url, publicKey: emu.publicKey, privateKey: emu.privateKey }),
+    );
+    chmodSync(path, 0o644);
+    const refused = await runCli(['projects', '--config', path], { home });
+    expect(refused.code).toBe(2);
+    expect(refused.stdout).toBe('');
+    expect(refused.stderr).toContain(`chmod 600 ${path}`);
+    expect(refused.stderr).not.toContain(emu.privateKey);
+  });
+});
+
+describe.concurrent('cytorx exit codes', () => {
+  it('wrong private key: exit 3, a helpful message without the key, at most 2 requests', async () => {
+    const own = await startEmulator({
+      port: 0,
+      dataset: { seed: 3, projects: 1, imagesPerProject: 1, annotationsPerImage: 1 },
+    });
+    try {
+      const wrongKey = 'wrong-private-key-0123456789';
+      const r = await runCli(['projects', '--debug'], {
+        home,
+        env: { CYTOMINE_HOST: own.url, CYTOMINE_PUBLIC_KEY: own.publicKey, CYTOMINE_PRIVATE_KEY: wrongKey },
+      });
+      expect(r.code).toBe(3);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toContain('401');
+      expect(r.stderr).toContain('CYTOMINE_PRIVATE_KEY');
+      expect(r.stderr).not.toContain(wrongKey);
+      expect(r.stderr).not.toContain(own.privateKey);
+      expect(own.stats().requests).toBeLessThanOrEqual(2);
+    } finally {
+      await own.close();
+    }
+  });
+
+  it('unknown project: exit 4', async () => {
+    const r = await cli(['images', '--project', '987654321']);
+    expect(r.code).toBe(4);
+    expect(r.stderr).toMatch(/not found/);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('server down (closed port): exit 5 after retries', async () => {
+    const port = await closedPort();
+    const started = Date.now();
+    const r = await cli(['projects', '--retries', '1'], { CYTOMINE_HOST: `http://127.0.0.1:${port}` });
+    expect(r.code).toBe(5);
+    expect(r.stderr).toMatch(/refused|unreachable/);
+    // One retry only (--retries 1): the run does not sit in backoff for a minute.
+    expect(Date.now() - started).toBeLessThan(30_000);
+  });
+
+  it('missing host: exit 2 naming --host and CYTOMINE_HOST', async () => {
+    const r = await runCli(['projects'], { home });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--host');
+    expect(r.stderr).toContain('CYTOMINE_HOST');
+  });
+
+  it('--help exits 0 and lists the commands', async () => {
+    const help = await runCli(['--help'], { home });
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('cytorx annotations');
+    expect(help.stdout).toContain('cytorx window');
+  });
+});
+
+describe('cytorx demo and emulator', () => {
+  it('demo runs offline with no flags and exits 0', async () => {
+    const r = await runCli(['demo'], { home });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Demo project');
+    expect(r.stdout).toMatch(/^\s*ID\s+NAME\s+WIDTH\s+HEIGHT$/m);
+  });
+
+  it('emulator prints its URL and keys, serves requests, and stops on SIGTERM', async () => {
+    const child = spawn(
+      process.execPath,
+      [CLI, 'emulator', '--port', '0', '--generate', '5', '--annotations', '2'],
+      {
+        env: { PATH: process.env.PATH ?? '', HOME: home, XDG_CONFIG_HOME: join(home, '.config') },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let out = '';
+    child.stdout.setEncoding('utf8');
+    const vars = await new Promise<Record<string, string>>((resolve, reject) => {
+      child.once('exit', (code) => reject(new Error(`emulator exited early with ${code}`)));
+      child.stdout.on('data', (chunk: string) => {
+        out += chunk;
+        const found = Object.fromEntries(
+          out
+            .split('\n')
+            .map((l) => /^(CYTOMINE_[A-Z_]+)=(.+)$/.exec(l))
+            .filter((m): m is RegExpExecArray => m !== null)
+            .map((m) => [m[1], m[2]]),
+        ) as Record<string, string>;
+        if (found.CYTOMINE_HOST && found.CYTOMINE_PUBLIC_KEY && found.CYTOMINE_PRIVATE_KEY) resolve(found);
+      });
+    });
+    try {
+      expect(vars.CYTOMINE_HOST).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      const r = await runCli(['projects', '--json'], { home, env: vars });
+      expect(r.code).toBe(0);
+      expect((JSON.parse(r.stdout) as unknown[]).length).toBeGreaterThan(0);
+    } finally {
+      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    }
+  });
+});
+
+/** A loopback port nothing listens on (bound then released). */
+function closedPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
+    });
+  });
+}
