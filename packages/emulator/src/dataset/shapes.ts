@@ -16,12 +16,16 @@ interface Ctx {
   height: number;
 }
 
-/** Builder state: flat coordinate text plus a running envelope. */
+/** Builder state: coordinate text plus a running envelope (no intermediate arrays). */
 class Ring {
-  parts: string[] = [];
+  text = '';
+  first = '';
   constructor(private readonly box: [number, number, number, number]) {}
   add(x: number, y: number): void {
-    this.parts.push(`${x} ${y}`);
+    if (this.text === '') {
+      this.first = `${x} ${y}`;
+      this.text = this.first;
+    } else this.text += `, ${x} ${y}`;
     const b = this.box;
     if (x < b[0]) b[0] = x;
     if (y < b[1]) b[1] = y;
@@ -29,10 +33,10 @@ class Ring {
     if (y > b[3]) b[3] = y;
   }
   closed(): string {
-    return `(${this.parts.join(', ')}, ${this.parts[0]})`;
+    return `(${this.text}, ${this.first})`;
   }
   open(): string {
-    return `(${this.parts.join(', ')})`;
+    return `(${this.text})`;
   }
 }
 
@@ -58,16 +62,16 @@ function starRing(
 ): string {
   const n = randInt(c.rng, 5, 12);
   const ring = new Ring(box);
-  const pts: [number, number][] = [];
-  for (let k = 0; k < n; k++) {
+  for (let step = 0; step < n; step++) {
+    // Angles increase (counter-clockwise) or decrease (clockwise, for holes): a star-shaped ring.
+    const k = reverse ? n - 1 - step : step;
     const a = ((k + 0.2 + c.rng() * 0.6) / n) * 2 * Math.PI;
     const rr = r * (minR + (1 - minR) * c.rng());
     const x = cx + rr * Math.cos(a);
     const y = cy + rr * Math.sin(a);
-    pts.push(decimals ? [round1(x), round1(y)] : [Math.round(x), Math.round(y)]);
+    if (decimals) ring.add(round1(x), round1(y));
+    else ring.add(Math.round(x), Math.round(y));
   }
-  if (reverse) pts.reverse();
-  for (const [x, y] of pts) ring.add(x, y);
   return ring.closed();
 }
 
