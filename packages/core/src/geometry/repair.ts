@@ -53,13 +53,19 @@ function insideRing(p: Position, ring: ReadonlyArray<Position>): boolean {
 }
 
 /**
- * With no contacts between rings, the structure is valid iff every exterior is nested at an
- * even depth and every hole lies inside its own exterior exactly one level deeper.
+ * With no crossing between rings, the structure is valid iff every exterior is nested at an
+ * even depth and every hole lies inside its own exterior exactly one level deeper. Depth is
+ * tested at the midpoint of each ring's first edge, which lies on no other ring (all contacts
+ * are vertices of the rings given, and collinear overlaps are crossings).
  */
 function nestingIsValid(parts: Position[][][]): boolean {
   const all = parts.flat();
+  const probe = (ring: Position[]): Position => [
+    (ring[0]![0] + ring[1]![0]) / 2,
+    (ring[0]![1] + ring[1]![1]) / 2,
+  ];
   const depth = (ring: Position[]): number => {
-    const p = ring[0]!;
+    const p = probe(ring);
     let d = 0;
     for (const other of all) if (other !== ring && insideRing(p, other)) d++;
     return d;
@@ -69,10 +75,54 @@ function nestingIsValid(parts: Position[][][]): boolean {
     const de = depth(exterior);
     if (de % 2 !== 0) return false;
     for (const hole of part.slice(1)) {
-      if (depth(hole) !== de + 1 || !insideRing(hole[0]!, exterior)) return false;
+      if (depth(hole) !== de + 1 || !insideRing(probe(hole), exterior)) return false;
     }
   }
   return true;
+}
+
+const angle = (from: Position, to: Position): number => Math.atan2(to[1] - from[1], to[0] - from[0]);
+const TAU = 2 * Math.PI;
+const ccw = (a: number, b: number): number => (((b - a) % TAU) + TAU) % TAU;
+
+/**
+ * Whether rings that meet at single points cross there. `rings` already contain every contact
+ * point as a vertex. A ring passing twice through one point counts as crossing (it must be
+ * split into loops); two rings meeting at V cross iff exactly one of B's two edges at V lies
+ * strictly inside the angle A's two edges make.
+ */
+function touchesCross(rings: Position[][]): boolean {
+  const at = new Map<string, Array<[number, number]>>();
+  rings.forEach((r, ri) => {
+    r.forEach((p, i) => {
+      const key = `${p[0]},${p[1]}`;
+      const list = at.get(key);
+      if (list) list.push([ri, i]);
+      else at.set(key, [[ri, i]]);
+    });
+  });
+  const arms = ([ri, i]: [number, number]): [number, number] => {
+    const r = rings[ri]!;
+    const v = r[i]!;
+    return [angle(v, r[(i + 1) % r.length]!), angle(v, r[(i - 1 + r.length) % r.length]!)];
+  };
+  for (const list of at.values()) {
+    if (list.length < 2) continue;
+    for (let a = 0; a < list.length; a++) {
+      for (let b = a + 1; b < list.length; b++) {
+        if (list[a]![0] === list[b]![0]) return true;
+        const [aNext, aPrev] = arms(list[a]!);
+        const [bNext, bPrev] = arms(list[b]!);
+        const span = ccw(aNext, aPrev);
+        const inside = (d: number): boolean => {
+          const x = ccw(aNext, d);
+          return x > 0 && x < span;
+        };
+        if (inside(bNext) !== inside(bPrev)) return true;
+      }
+    }
+  }
+  return false;
 }
 
 /** Splits a ring at every repeated vertex into loops that visit no point twice. */
@@ -124,9 +174,14 @@ function repairPolygons(geometry: Extract<Geometry, { type: 'Polygon' | 'MultiPo
     }
   }
   if (parts.length === 0) return { ok: false, code: 'DEGENERATE', reason: 'no ring with 3 distinct points' };
-  const rings = parts.flat();
-  const contacts = findRingContacts(rings);
-  if (!contacts.found && nestingIsValid(parts)) {
+  const flat = parts.flat();
+  const contacts = findRingContacts(flat);
+  // Every contact point becomes a vertex of the rings it lies on.
+  const rings = contacts.found ? flat.map((r, i) => withInserts(r, contacts.inserts[i]!)) : flat;
+  let k = 0;
+  const augmented = parts.map((p) => p.map(() => rings[k++]!));
+  const crossing = contacts.crossing || (contacts.found && touchesCross(rings));
+  if (!crossing && nestingIsValid(augmented)) {
     if (fixes.size === 0) return { ok: true, geometry, changed: false, fixes: [] };
     const closed = parts.map((p) => p.map(close));
     const g: Geometry =
@@ -137,7 +192,7 @@ function repairPolygons(geometry: Extract<Geometry, { type: 'Polygon' | 'MultiPo
   }
   // Even-odd region of all rings = XOR of the simple loops of every ring.
   const loops = rings
-    .flatMap((r, i) => simpleLoops(withInserts(r, contacts.inserts[i]!)))
+    .flatMap((r) => simpleLoops(r))
     .filter((l) => l.length >= 3 && ringSignedArea(l) !== 0)
     .map((l) => [close(l)]);
   if (loops.length === 0) return { ok: false, code: 'DEGENERATE', reason: 'the rings enclose no area' };
@@ -152,9 +207,7 @@ function repairPolygons(geometry: Extract<Geometry, { type: 'Polygon' | 'MultiPo
     };
   }
   if (out.length === 0) return { ok: false, code: 'DEGENERATE', reason: 'the even-odd region is empty' };
-  fixes.add(
-    contacts.found ? 'resolved crossing or touching rings (even-odd)' : 'rebuilt ring nesting (even-odd)',
-  );
+  fixes.add(crossing ? 'resolved crossing rings (even-odd)' : 'rebuilt ring nesting (even-odd)');
   const g: Geometry =
     geometry.type === 'Polygon' && out.length === 1
       ? { type: 'Polygon', coordinates: out[0]! }
@@ -175,10 +228,12 @@ function repairLine(line: Position[], fixes: Set<string>): Position[] | undefine
  * GeoJSON, masks and COCO agree:
  * - rings are closed, repeated consecutive points removed, rings with fewer than 3 distinct
  *   points dropped (collinear vertices along a straight edge are valid and kept);
- * - polygons whose rings cross or touch (bow-ties, spikes, a hole crossing its exterior,
- *   overlapping parts) or are wrongly nested are replaced by the even-odd region of all their
- *   rings: each ring is split into simple loops at its self-intersections and the loops are
- *   combined with polygon-clipping's `xor` (exterior rings then have positive signed area);
+ * - polygons whose rings cross (bow-ties, spikes, a hole crossing its exterior, overlapping
+ *   parts, a ring passing twice through a point) or are wrongly nested (a hole outside its
+ *   exterior, nested holes) are replaced by the even-odd region of all their rings: each ring
+ *   is split into simple loops at its self-intersections and the loops are combined with
+ *   polygon-clipping's `xor` (exterior rings then have positive signed area). Rings that only
+ *   touch at single points without crossing are valid and kept;
  * - lines lose repeated points and need 2 distinct points; points need finite coordinates.
  *
  * A valid input is returned as is (same object, `changed: false`). Pure; never throws.

@@ -5,6 +5,12 @@ export interface RingContacts {
   /** True when two non-adjacent edges touch or cross, or adjacent edges overlap (a spike). */
   found: boolean;
   /**
+   * True when some contact is certainly a crossing: edges crossing at interior points, or
+   * collinear edges overlapping along a positive length. Touches at a single point (a vertex
+   * on a vertex or on an edge) set only `found`; they may still cross (see the repair).
+   */
+  crossing: boolean;
+  /**
    * Points to insert inside edges so every contact becomes a shared vertex:
    * `inserts[r][i]` lists `[t, point]` for edge `i` (vertex i to i+1) of ring `r`, 0 < t < 1.
    */
@@ -67,6 +73,7 @@ export function findRingContacts(rings: ReadonlyArray<ReadonlyArray<Position>>):
   edges.sort((e, f) => e.lo - f.lo);
 
   let found = false;
+  let crossing = false;
   const add = (e: Edge, p: Position): void => {
     const t = paramOf(e.a, e.b, p);
     if (t > 0 && t < 1) inserts[e.ring]![e.index]!.push([t, p]);
@@ -88,7 +95,11 @@ export function findRingContacts(rings: ReadonlyArray<ReadonlyArray<Position>>):
       const d3 = orient(s.a, s.b, u.a);
       const d4 = orient(s.a, s.b, u.b);
       if (d1 === 0 && d2 === 0 && d3 === 0 && d4 === 0) {
-        // Collinear: contacts are the endpoints lying on the other edge.
+        // Collinear: contacts are the endpoints lying on the other edge; overlap along a
+        // positive length is a crossing (spike or shared edge), a single common point a touch.
+        const ta = paramOf(s.a, s.b, u.a);
+        const tb = paramOf(s.a, s.b, u.b);
+        if (Math.max(0, Math.min(ta, tb)) < Math.min(1, Math.max(ta, tb))) crossing = true;
         const contacts: Array<[Edge, Position]> = [];
         if (within(u.a, u.b, s.a)) contacts.push([u, s.a]);
         if (within(u.a, u.b, s.b)) contacts.push([u, s.b]);
@@ -108,6 +119,7 @@ export function findRingContacts(rings: ReadonlyArray<ReadonlyArray<Position>>):
         const t = d1 / (d1 - d2);
         const p: Position = [s.a[0] + t * (s.b[0] - s.a[0]), s.a[1] + t * (s.b[1] - s.a[1])];
         found = true;
+        crossing = true;
         if (t > 0 && t < 1) inserts[s.ring]![s.index]!.push([t, p]);
         add(u, p);
         continue;
@@ -123,5 +135,5 @@ export function findRingContacts(rings: ReadonlyArray<ReadonlyArray<Position>>):
       }
     }
   }
-  return { found, inserts };
+  return { found, crossing, inserts };
 }
