@@ -48,6 +48,11 @@ function readPage<T>(json: unknown, where: { method: string; path: string }): Pa
   return { items: collection as T[], size: total, bare: false };
 }
 
+/** Subscribes to `factory()` unless the subscriber is already closed (then does nothing). */
+function whileSubscribed<T>(factory: () => Observable<T>): Observable<T> {
+  return new Observable<T>((subscriber) => (subscriber.closed ? undefined : factory().subscribe(subscriber)));
+}
+
 /**
  * Emits the results of `count` tasks in index order, keeping at most `concurrency` tasks
  * in flight or finished-but-not-yet-emitted (so memory stays bounded when an early page is
@@ -131,7 +136,9 @@ export function paginateWith<T>(fetchPage: PageFetcher, options: PaginateWithOpt
       expand((p) => {
         const total = p.size ?? firstSize;
         const finished = p.bare || p.items.length === 0 || (total !== undefined && p.next >= total);
-        return finished ? EMPTY : step(p.next);
+        // `expand` subscribes the next page right after pushing this one downstream, even
+        // when the consumer has just unsubscribed (take(n)): only start it if still wanted.
+        return finished ? EMPTY : whileSubscribed(() => step(p.next));
       }),
       concatMap((p) => from(p.items)),
     );
