@@ -98,3 +98,23 @@ export type {
   Project,
   Term,
 } from './resources/types.js';
+export {
+  type BatchEntryError,
+  type BatchOutcome,
+  parseBatchResponse,
+  parseSavedIds,
+} from './upload/batch-response.js';
+export { type CreateAnnotationsOptions, contentKey, createAnnotations } from './upload/create-annotations.js';
+export { type DeleteAnnotationsOptions, deleteAnnotations } from './upload/delete-annotations.js';
+export { type LedgerEntry, type LedgerRecord, openLedger, type UploadLedger } from './upload/ledger.js';
+export {
+  DIMENSION_NOT_VALID,
+  type ImageSize,
+  type PreparedGeometry,
+  type PrepareGeometryOptions,
+  prepareGeometry,
+} from './upload/prepare-geometry.js';
+export { toWkt } from './upload/to-wkt.js';
+export type { DeleteItem, UpdateItem, UploadItem, UploadResult, UploadStatus } from './upload/types.js';
+export { type UpdateAnnotationsOptions, updateAnnotations } from './upload/update-annotations.js';
+export type { UploadSessionOptions } from './upload/upload-session.js';

@@ -1,5 +1,4 @@
 import { lastValueFrom } from 'rxjs';
-import { isCytorxError } from '../errors/cytorx-error.js';
 import { HttpError } from '../errors/http-error.js';
 import type { Geometry } from '../pipeline/types.js';
 import { AnnotationMatcher, parseWktGeometry } from './annotation-matcher.js';
@@ -7,6 +6,7 @@ import { assignOutcome, type SentEntry } from './assign-outcome.js';
 import { type BatchOutcome, parseBatchResponse } from './batch-response.js';
 import type { UploadItem, UploadResult } from './types.js';
 import type { UploadSession } from './upload-session.js';
+import { isFatalWriteError } from './write-error.js';
 
 /** An item ready to send. Internal. */
 export interface ReadyItem {
@@ -29,15 +29,6 @@ interface Settled {
   unsaved: ReadyItem[];
   unknown: ReadyItem[];
   errors: string[];
-}
-
-/** Errors that must end the run instead of being settled per item. */
-function isFatal(error: unknown): boolean {
-  return (
-    isCytorxError(error, 'CYTORX_AUTH') ||
-    isCytorxError(error, 'CYTORX_ABORTED') ||
-    (error instanceof Error && error.name === 'AbortError')
-  );
 }
 
 function describe(error: unknown): string {
@@ -152,7 +143,7 @@ export class BatchSender {
       return [...again, ...(await this.reconcile(answer.unknown, answer.errors, results))];
     }
     const { error } = answer;
-    if (isFatal(error)) throw error;
+    if (isFatalWriteError(error)) throw error;
     if (error instanceof HttpError && error.status >= 400 && error.status < 500 && error.status !== 408) {
       if (error.status === 429) return this.retryable(sending, describe(error), results);
       // The request was refused as a whole: nothing was saved.
@@ -199,7 +190,7 @@ export class BatchSender {
     try {
       [found, missing] = await this.session.lock.exclusive(() => this.match(items));
     } catch (error) {
-      if (isFatal(error)) throw error;
+      if (isFatalWriteError(error)) throw error;
       const why = `outcome unknown (${items[0]?.lastError ?? 'no answer'}); the listing to check it failed: ${describe(error)}; rerun with the same ledger`;
       for (const r of items) results.push(this.failed(r, why));
       return [];

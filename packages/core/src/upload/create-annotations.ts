@@ -20,6 +20,7 @@ import { type PrepareGeometryOptions, prepareGeometry } from './prepare-geometry
 import { toWkt } from './to-wkt.js';
 import type { UploadItem, UploadResult } from './types.js';
 import { UploadSession, type UploadSessionOptions } from './upload-session.js';
+import { isFatalWriteError } from './write-error.js';
 
 /** Options of {@link createAnnotations}. */
 export interface CreateAnnotationsOptions extends UploadSessionOptions {
@@ -116,7 +117,7 @@ export function createAnnotations(
         try {
           image = await session.image(item.imageId);
         } catch (error) {
-          if (isCytorxError(error, 'CYTORX_AUTH') || isCytorxError(error, 'CYTORX_ABORTED')) throw error;
+          if (isFatalWriteError(error)) throw error;
           const why = isCytorxError(error, 'CYTORX_NOT_FOUND')
             ? `image ${item.imageId} not found`
             : `image ${item.imageId} unavailable: ${error instanceof Error ? error.message : String(error)}`;
