@@ -53,7 +53,9 @@ export interface SignRequestInput {
  * @example
  * ```ts
  * import { stringToSign } from '@cytorx/core';
- * stringToSign({ auth: 'hmac', method: 'GET', pathAndQuery: '/api/project.json', date });
+ * stringToSign({ auth: 'hmac', method: 'GET', pathAndQuery: '/api/project.json',
+ *   dateHeader: 'Tue, 02 Sep 2025 10:11:12 +0000' });
+ * // 'GET\n\n\nTue, 02 Sep 2025 10:11:12 +0000\n/api/project.json'
  * ```
  */
 export function stringToSign(

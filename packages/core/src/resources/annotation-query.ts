@@ -6,6 +6,12 @@ import { ConfigError } from '../errors/config-error.js';
  * sent comma-joined. One container filter (`project`, `image`, `images`, `slice`, `slices`)
  * is required. Property groups default to `showMeta`, `showWKT` and `showTerm`; set one to
  * `false` to leave it out.
+ * @example
+ * ```ts
+ * import { type AnnotationQuery, listAnnotations } from '@cytorx/core';
+ * const query: AnnotationQuery = { project: 12, terms: [7, 8], afterThan: new Date('2025-01-01') };
+ * listAnnotations(client, query).subscribe((a) => console.log(a.id));
+ * ```
  */
 export interface AnnotationQuery {
   project?: number;

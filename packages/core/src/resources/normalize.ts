@@ -2,7 +2,14 @@ import type { Annotation } from './types.js';
 
 /**
  * Reads a Cytomine date (epoch ms as a number, a string of digits, or an ISO date string).
- * @returns epoch ms, or `undefined` when missing or unreadable
+ * @param value the raw `created`/`updated` value
+ * @returns epoch ms, or `undefined` when missing or unreadable (never throws)
+ * @example
+ * ```ts
+ * import { toEpochMs } from '@cytorx/core';
+ * toEpochMs('1700000000000'); // 1700000000000
+ * toEpochMs(null); // undefined
+ * ```
  */
 export function toEpochMs(value: unknown): number | undefined {
   if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
@@ -22,7 +29,14 @@ function toId(value: unknown): number | undefined {
 /**
  * Reads the `term` field of an annotation: an array of ids (`showTerm`), a scalar (a term
  * filter without `showTerm` returns the lowest term id), or missing/`null`.
- * @returns the term ids, always an array (empty when none)
+ * @param value the raw `term` value
+ * @returns the term ids, always an array (empty when none; duplicates removed; never throws)
+ * @example
+ * ```ts
+ * import { toTermIds } from '@cytorx/core';
+ * toTermIds(7); // [7]
+ * toTermIds(undefined); // []
+ * ```
  */
 export function toTermIds(value: unknown): number[] {
   if (value === undefined || value === null) return [];
@@ -55,6 +69,7 @@ export function normalizeDates<T extends Record<string, unknown>>(raw: T): T {
  * `created`/`updated` are epoch-ms numbers, and keys whose value is `null` are dropped
  * (the listing decides its columns from the first row, so missing and `null` mean the same).
  * @param raw one annotation object from the server
+ * @returns a new object (the input is not modified; never throws)
  * @example
  * ```ts
  * import { normalizeAnnotation } from '@cytorx/core';
