@@ -25,7 +25,7 @@ function listServer(model: ServerModel, log: { offset: number; max: number }[]) 
       const shortfall = model.shortfalls[n % Math.max(1, model.shortfalls.length)] ?? 0;
       // never an empty page before the end (an empty page means "the end" in the protocol)
       limit = Math.max(1, limit - shortfall);
-      const collection = [];
+      const collection: number[] = [];
       for (let i = offset; i < Math.min(model.size, offset + limit); i++) collection.push(i);
       const delay = model.delays[n % Math.max(1, model.delays.length)] ?? 0;
       return timer(delay).pipe(map(() => ({ collection, offset, size: model.size })));
