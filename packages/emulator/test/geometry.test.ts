@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { clipToRect } from '../src/geometry/clip.js';
+import { intersectsRect } from '../src/geometry/intersects-rect.js';
 import { invalidReason } from '../src/geometry/validate.js';
 import { parseWkt, writeWkt } from '../src/geometry/wkt.js';
 
@@ -67,5 +68,21 @@ describe('emulator clipping', () => {
     expect(writeWkt(l)).toBe('LINESTRING (0 5, 10 5)');
     const gone = clipToRect(parseWkt('POINT (20 20)'), 10, 10);
     expect(writeWkt(gone)).toBe('POINT EMPTY');
+  });
+});
+
+describe('emulator bbox intersection', () => {
+  const ring = 'POLYGON ((0 0, 100 0, 100 100, 0 100, 0 0), (20 20, 80 20, 80 80, 20 80, 20 20))';
+  it.each([
+    [ring, [10, 10, 15, 15], true], // inside the shell, outside the hole
+    [ring, [40, 40, 60, 60], false], // inside the hole
+    [ring, [90, 90, 200, 200], true], // overlaps the border
+    [ring, [101, 0, 200, 200], false],
+    ['POLYGON ((0 0, 100 0, 0 100, 0 0))', [80, 80, 90, 90], false], // in the envelope, outside the triangle
+    ['LINESTRING (0 0, 100 100)', [40, 60, 45, 70], false],
+    ['LINESTRING (0 100, 100 0)', [40, 40, 60, 60], true],
+    ['POINT (5 5)', [5, 5, 6, 6], true],
+  ] as const)('%s vs %j -> %s', (wkt, rect, expected) => {
+    expect(intersectsRect(parseWkt(wkt), rect)).toBe(expected);
   });
 });

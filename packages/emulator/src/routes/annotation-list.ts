@@ -1,3 +1,5 @@
+import { intersectsRect } from '../geometry/intersects-rect.js';
+import { parseWkt } from '../geometry/wkt.js';
 import type { RequestContext, RouteResponse } from '../server/context.js';
 import { listResponse } from '../server/envelope.js';
 import { annotationUrls, gisFields, termIds, userByTerm, wktEnvelope } from '../server/json.js';
@@ -123,6 +125,11 @@ export function listAnnotations(ctx: RequestContext): RouteResponse {
     if (bbox) {
       const b = a.bbox;
       if (!(b[0] <= bbox[2] && b[2] >= bbox[0] && b[1] <= bbox[3] && b[3] >= bbox[1])) return false;
+      try {
+        if (!intersectsRect(parseWkt(a.location), bbox)) return false;
+      } catch {
+        return false;
+      }
     }
     return true;
   };
