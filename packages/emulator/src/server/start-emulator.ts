@@ -13,6 +13,7 @@ import type {
 import { authenticate } from './auth.js';
 import type { EmulatorState, RequestContext, RouteResponse } from './context.js';
 import { FaultInjector } from './faults.js';
+import { BodyTooLarge, emptyStats, isDataset, readBody, sendResponse, sleep } from './http-io.js';
 import { apiError, HttpAnswer, springError } from './respond.js';
 import { matchRoute } from './router.js';
 
@@ -58,57 +59,6 @@ export interface Emulator {
   resetStats(): void;
   /** Stops listening and destroys open connections. */
   close(): Promise<void>;
-}
-
-function emptyStats(): EmulatorStats {
-  return {
-    requests: 0,
-    byMethod: {},
-    byRoute: {},
-    writes: 0,
-    failuresInjected: 0,
-    resetsInjected: 0,
-    authFailures: 0,
-  };
-}
-
-function isDataset(d: Dataset | GenerateOptions): d is Dataset {
-  return Array.isArray((d as Dataset).annotations) && Array.isArray((d as Dataset).users);
-}
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-function serialise(r: RouteResponse): { bytes: Buffer; contentType: string } {
-  if (Buffer.isBuffer(r.body) || r.body instanceof Uint8Array) {
-    return {
-      bytes: Buffer.from(r.body as Uint8Array),
-      contentType: r.contentType ?? 'application/octet-stream',
-    };
-  }
-  return {
-    bytes: Buffer.from(JSON.stringify(r.body)),
-    contentType: r.contentType ?? 'application/json;charset=UTF-8',
-  };
-}
-
-class BodyTooLarge extends Error {}
-
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > limit) {
-        reject(new BodyTooLarge());
-        req.resume();
-        return;
-      }
-      chunks.push(c);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
 }
 
 /**
@@ -162,23 +112,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const sockets = new Set<Socket>();
 
   const send = (res: ServerResponse, r: RouteResponse, resetMidBody: boolean): void => {
-    const { bytes, contentType } = serialise(r);
-    const headers: Record<string, string | number> = {
-      'content-type': contentType,
-      'content-length': bytes.length,
-      ...r.headers,
-    };
-    if (!resetMidBody) {
-      res.writeHead(r.status, headers);
-      res.end(bytes);
-      return;
-    }
-    stats.resetsInjected++;
-    res.writeHead(r.status, headers);
-    const socket = res.socket;
-    res.write(bytes.subarray(0, Math.max(1, Math.floor(bytes.length / 2))), () => socket?.destroy());
-    // In case the write callback never fires (socket already gone).
-    setTimeout(() => socket?.destroy(), 50).unref();
+    if (resetMidBody) stats.resetsInjected++;
+    sendResponse(res, r, resetMidBody);
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
