@@ -1,21 +1,14 @@
 import { defer, Observable, tap } from 'rxjs';
-import { AbortedError } from '../errors/aborted-error.js';
-import { BadResponseError } from '../errors/bad-response-error.js';
 import { ConfigError } from '../errors/config-error.js';
 import { isCytorxError } from '../errors/cytorx-error.js';
-import {
-  bodyExcerpt,
-  type FailureContext,
-  networkFailure,
-  parseRetryAfter,
-  retryScope,
-  statusFailure,
-} from './attempt-failure.js';
+import { abortable } from './abortable.js';
+import { type FailureContext, networkFailure, retryScope } from './attempt-failure.js';
+import { decodeResponse } from './decode-response.js';
 import { type PageFetcher, paginateWith } from './paginate.js';
 import { withQuery } from './query-string.js';
 import { retryAttempts, retryPolicy } from './retry.js';
 import { signRequest } from './sign-request.js';
-import { createTransport, type TransportResponse } from './transport.js';
+import { createTransport } from './transport.js';
 import type {
   AuthMode,
   ClientEvent,
@@ -65,14 +58,6 @@ function validateCredentials(auth: AuthMode, options: ClientOptions): void {
   } else if (!options.publicKey || !options.privateKey) {
     throw new ConfigError(`auth mode "${auth}" needs a public key and a private key`);
   }
-}
-
-function headerValue(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
-}
-
-function isJsonContentType(value: string | undefined): boolean {
-  return value === undefined || /json/i.test(value);
 }
 
 /**
@@ -162,7 +147,7 @@ export function createClient(options: ClientOptions): CytomineClient {
             durationMs: Date.now() - started,
           });
           try {
-            subscriber.next(decode(ctx, response, responseType));
+            subscriber.next(decodeResponse(ctx, response, responseType, now));
             subscriber.complete();
           } catch (error) {
             subscriber.error(error);
@@ -177,52 +162,6 @@ export function createClient(options: ClientOptions): CytomineClient {
       return () => {
         clearTimeout(timer);
         controller.abort();
-      };
-    });
-  }
-
-  function decode(ctx: FailureContext, response: TransportResponse, responseType: 'json' | 'bytes'): unknown {
-    const { status, body } = response;
-    if (status < 200 || status >= 300) {
-      const retryAfter = parseRetryAfter(headerValue(response.headers['retry-after']), now());
-      throw statusFailure(ctx, status, body, retryAfter);
-    }
-    if (responseType === 'bytes') return body;
-    if (body.byteLength === 0 || status === 204) return undefined;
-    const contentType = headerValue(response.headers['content-type']);
-    const text = Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
-    try {
-      return JSON.parse(text);
-    } catch (cause) {
-      const excerpt = bodyExcerpt(body);
-      throw new BadResponseError(
-        {
-          method: ctx.method,
-          path: ctx.path,
-          reason: `status ${status} with a body that is not JSON${
-            isJsonContentType(contentType) ? '' : ` (content-type ${contentType})`
-          }`,
-          ...(excerpt === undefined ? {} : { bodyExcerpt: excerpt }),
-        },
-        { cause },
-      );
-    }
-  }
-
-  function abortable<T>(source: Observable<T>, signal: AbortSignal | undefined, what: string): Observable<T> {
-    if (signal === undefined) return source;
-    return new Observable<T>((subscriber) => {
-      const onAbort = (): void =>
-        subscriber.error(new AbortedError(`${what} aborted`, { cause: signal.reason }));
-      if (signal.aborted) {
-        onAbort();
-        return;
-      }
-      signal.addEventListener('abort', onAbort, { once: true });
-      const subscription = source.subscribe(subscriber);
-      return () => {
-        signal.removeEventListener('abort', onAbort);
-        subscription.unsubscribe();
       };
     });
   }
