@@ -153,6 +153,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       send(res, injector.failureResponse(plan.failure), false);
       return;
     }
+    if (!isApi && !match.route) {
+      // Spring only guards /api/**: other unknown paths are plain 404s.
+      send(res, springError(404, 'Not Found', path), false);
+      return;
+    }
     const user = authenticate(req, dataset.users, modes);
     if (!user) {
       stats.authFailures++;
