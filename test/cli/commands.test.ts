@@ -201,7 +201,39 @@ describe('cytorx commands (in-process)', () => {
     expect(existsSync(join(home, 'outside.png'))).toBe(false);
   });
 
-  it('an aborted run (SIGINT) stops the listing and exits 130', async () => {
+  it('--page-size, --concurrency and --debug reach the client; --debug never shows the key', async () => {
+    const image = emu.dataset.images[0]!;
+    const expected = emu.dataset.annotations.filter((a) => a.image === image.id).length;
+    emu.resetStats();
+    const r = await run([
+      'annotations',
+      '--image',
+      String(image.id),
+      '--page-size',
+      '5',
+      '--concurrency',
+      '2',
+      '--ndjson',
+      '--debug',
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(lines(r.stdout)).toHaveLength(expected);
+    const requests = emu.stats().requests;
+    expect(requests).toBeGreaterThanOrEqual(Math.ceil(expected / 5));
+    const debugLines = r.stderr.split('\n').filter((l) => l.startsWith('debug: -> GET'));
+    expect(debugLines.length).toBe(requests);
+    expect(r.stderr).toContain('max=5');
+    expect(r.stderr).not.toContain(emu.privateKey);
+  });
+
+  it('emulator on a port in use: exit 2 with a hint', async () => {
+    const port = Number(new URL(emu.url).port);
+    const r = await run(['emulator', '--port', String(port)]);
+    expect(r.code).toBe(ExitCode.Usage);
+    expect(r.stderr).toContain('--port 0');
+  });
+
+  it('an aborted run (SIGINT) stops the listing and exits 130; --timeout bounds a slow request', async () => {
     const slow = await startEmulator({
       port: 0,
       dataset: { seed: 1, projects: 1, imagesPerProject: 1, annotationsPerImage: 1 },
@@ -222,6 +254,18 @@ describe('cytorx commands (in-process)', () => {
       expect(r.code).toBe(ExitCode.Interrupted);
       expect(r.stderr).toContain('interrupted');
       expect(Date.now() - started).toBeLessThan(1500);
+      // --timeout (seconds) bounds each attempt: a 2 s latency with --timeout 0.2 and no retry fails fast with 5.
+      const timed = Date.now();
+      const t = await run(['projects', '--timeout', '0.2', '--retries', '0'], {
+        env: {
+          CYTOMINE_HOST: slow.url,
+          CYTOMINE_PUBLIC_KEY: slow.publicKey,
+          CYTOMINE_PRIVATE_KEY: slow.privateKey,
+        },
+      });
+      expect(t.code, t.stderr).toBe(ExitCode.Unavailable);
+      expect(t.stderr).toMatch(/timeout/i);
+      expect(Date.now() - timed).toBeLessThan(1500);
     } finally {
       await slow.close();
     }

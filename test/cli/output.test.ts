@@ -108,6 +108,26 @@ describe('writeItems', () => {
     expect(out.text()).toBe('ID  NAME\n 1  a\n 2  b\n');
   });
 
+  it('table streams after the first tableBuffer rows, keeping their column widths', async () => {
+    const out = sink();
+    let emit: ((r: Row) => void) | undefined;
+    let finish: (() => void) | undefined;
+    const source = new Observable<Row>((sub) => {
+      emit = (r) => sub.next(r);
+      finish = () => sub.complete();
+    });
+    const done = writeItems(source, { format: 'table', columns, out, tableBuffer: 2 });
+    emit?.({ id: 1, name: 'abc' });
+    expect(out.text()).toBe('');
+    emit?.({ id: 22, name: 'de' });
+    expect(out.text()).toBe('ID  NAME\n 1  abc\n22  de\n');
+    emit?.({ id: 3, name: 'much longer name' });
+    expect(out.text().split('\n')[3]).toBe(' 3  muc…');
+    finish?.();
+    expect(await done).toBe(3);
+    expect(out.text().trimEnd().split('\n')).toHaveLength(4);
+  });
+
   it('applies toJson for json/ndjson', async () => {
     const out = sink();
     await writeItems(of({ id: 3, name: 'c' }), {

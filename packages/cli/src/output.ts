@@ -62,34 +62,98 @@ export function formatTable<T>(
   options: FormatTableOptions = {},
 ): string {
   if (columns.length === 0) return '';
-  const maxCell = options.maxCellWidth ?? 48;
-  const gap = options.gap ?? '  ';
-  const cells = rows.map((row) =>
-    columns.map((c) => truncate(cellText(c.value(row)), c.maxWidth ?? maxCell)),
-  );
-  const widths = columns.map((c, i) =>
-    Math.max(Array.from(c.header).length, ...cells.map((r) => Array.from(r[i] ?? '').length)),
-  );
-  const line = (values: readonly string[]): string =>
-    values
+  const layout = new TableLayout(columns, options);
+  const cells = rows.map((row) => layout.cells(row));
+  layout.fit(cells);
+  return `${[layout.header(), ...cells.map((c) => layout.line(c))].join('\n')}\n`;
+}
+
+/** Column widths and line formatting shared by {@link formatTable} and the streaming table. */
+class TableLayout<T> {
+  readonly #columns: ReadonlyArray<Column<T>>;
+  readonly #maxCell: number;
+  readonly #gap: string;
+  #widths: number[];
+
+  constructor(columns: ReadonlyArray<Column<T>>, options: FormatTableOptions) {
+    this.#columns = columns;
+    this.#maxCell = options.maxCellWidth ?? 48;
+    this.#gap = options.gap ?? '  ';
+    this.#widths = columns.map((c) => Array.from(c.header).length);
+  }
+
+  /** The row's cells, cleaned and truncated to each column's maximum width. */
+  cells(row: T): string[] {
+    return this.#columns.map((c) => truncate(cellText(c.value(row)), c.maxWidth ?? this.#maxCell));
+  }
+
+  /** Widens the columns to fit these rows. */
+  fit(rows: ReadonlyArray<readonly string[]>): void {
+    this.#widths = this.#widths.map((w, i) => Math.max(w, ...rows.map((r) => Array.from(r[i] ?? '').length)));
+  }
+
+  header(): string {
+    return this.line(this.#columns.map((c) => c.header));
+  }
+
+  /** One line; a cell wider than its column (after {@link fit}) is truncated to keep alignment. */
+  line(values: readonly string[]): string {
+    return values
       .map((v, i) => {
-        const width = widths[i] ?? 0;
-        const pad = ' '.repeat(Math.max(0, width - Array.from(v).length));
-        return columns[i]?.align === 'right' ? pad + v : v + pad;
+        const width = this.#widths[i] ?? 0;
+        const text = truncate(v, width);
+        const pad = ' '.repeat(Math.max(0, width - Array.from(text).length));
+        return this.#columns[i]?.align === 'right' ? pad + text : text + pad;
       })
-      .join(gap)
+      .join(this.#gap)
       .trimEnd();
-  return `${[line(columns.map((c) => c.header)), ...cells.map(line)].join('\n')}\n`;
+  }
+}
+
+/**
+ * A table printed as rows arrive: the first `bufferRows` rows set the column widths, then every
+ * row is written at once (memory stays bounded however long the listing is).
+ */
+class StreamingTable<T> {
+  readonly #layout: TableLayout<T>;
+  readonly #out: TextSink;
+  readonly #bufferRows: number;
+  #buffer: string[][] | undefined = [];
+
+  constructor(columns: ReadonlyArray<Column<T>>, out: TextSink, bufferRows: number) {
+    this.#layout = new TableLayout(columns, {});
+    this.#out = out;
+    this.#bufferRows = bufferRows;
+  }
+
+  push(row: T): void {
+    const cells = this.#layout.cells(row);
+    if (this.#buffer === undefined) {
+      this.#out.write(`${this.#layout.line(cells)}\n`);
+      return;
+    }
+    this.#buffer.push(cells);
+    if (this.#buffer.length >= this.#bufferRows) this.flush();
+  }
+
+  flush(): void {
+    if (this.#buffer === undefined) return;
+    const rows = this.#buffer;
+    this.#buffer = undefined;
+    this.#layout.fit(rows);
+    this.#out.write(`${[this.#layout.header(), ...rows.map((r) => this.#layout.line(r))].join('\n')}\n`);
+  }
 }
 
 /**
  * Writes a stream of items to `out` in the chosen format and resolves when the source completes.
  * `ndjson` writes each item as it arrives; `json` streams a valid JSON array (`[` first, `]` at
- * the end, nothing collected); `table` collects the rows, then prints them aligned. Unsubscribes
+ * the end, nothing collected); `table` holds the first `tableBuffer` rows to size the columns, then
+ * prints as rows arrive (cells wider than their column are truncated with `…`). Unsubscribes
  * from the source (aborting its requests) when `signal` aborts.
  * @param source - the items.
  * @param options - `format`, `columns` (table), `out` (the sink), `toJson` (default identity)
- *   mapping an item to what is serialised, `signal`.
+ *   mapping an item to what is serialised, `tableBuffer` (default 1000), `signal`.
  * @returns the number of items written.
  * @throws whatever the source errors with (the JSON array is then left unterminated, the
  *   exit code says the output is incomplete).
@@ -107,6 +171,7 @@ export function writeItems<T>(
     columns: ReadonlyArray<Column<T>>;
     out: TextSink;
     toJson?: (item: T) => unknown;
+    tableBuffer?: number;
     signal?: AbortSignal;
   },
 ): Promise<number> {
@@ -114,7 +179,8 @@ export function writeItems<T>(
   const toJson = options.toJson ?? ((item: T) => item);
   return new Promise<number>((resolve, reject) => {
     let count = 0;
-    const rows: T[] = [];
+    const table =
+      format === 'table' ? new StreamingTable(columns, out, options.tableBuffer ?? 1000) : undefined;
     let subscription: Subscription | undefined;
     let aborted = false;
     const onAbort = (): void => {
@@ -131,7 +197,7 @@ export function writeItems<T>(
         if (aborted) return;
         if (format === 'ndjson') out.write(`${JSON.stringify(toJson(item))}\n`);
         else if (format === 'json') out.write(`${count === 0 ? '\n' : ',\n'}${JSON.stringify(toJson(item))}`);
-        else rows.push(item);
+        else table?.push(item);
         count++;
       },
       error: (err: unknown) => {
@@ -142,7 +208,7 @@ export function writeItems<T>(
       complete: () => {
         cleanup();
         if (format === 'json') out.write(count === 0 ? ']\n' : '\n]\n');
-        else if (format === 'table') out.write(formatTable(rows, columns));
+        else table?.flush();
         resolve(count);
       },
     });

@@ -70,6 +70,13 @@ export const emulatorCommand = defineCommand({
       ...(args.authModes !== undefined
         ? { authModes: args.authModes as Array<(typeof AUTH_MODES)[number]> }
         : {}),
+    }).catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'EADDRINUSE' || err.code === 'EACCES') {
+        throw new UsageError(
+          `cannot listen on ${args.listen}:${args.port} (${err.code}): pass another --port, or --port 0 for any free port`,
+        );
+      }
+      throw err;
     });
     try {
       ctx.io.stdout.write(
