@@ -1,8 +1,9 @@
 import type { Geometry, Position } from '@cytorx/core';
-import { geometryToRings, Rasterizer, rasterizeSpans, rleDecode } from '@cytorx/writers';
+import { geometryToRings, rasterizeSpans, rleDecode } from '@cytorx/writers';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { cocoShape } from '../../src/coco/segmentation.js';
+import { Rasterizer } from '../../src/mask/rasterizer.js';
 
 const W = 24;
 const H = 20;
