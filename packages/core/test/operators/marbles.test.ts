@@ -25,6 +25,7 @@ import { ann, feat, IMG1, IMG2, polygon, rect, TERMS } from './fixtures.js';
  */
 interface Case {
   name: string;
+  // biome-ignore lint/suspicious/noExplicitAny: a table of operators with different types
   make: (onWarning: (w: PipelineWarning) => void) => OperatorFunction<any, any>;
   inputs: { a: unknown; b: unknown; c: unknown };
   /** Output for `-a-b-c|`. */
@@ -37,6 +38,7 @@ interface Case {
   emptyValues?: Record<string, unknown>;
   /** Input values and output for a failing callback; omitted when the operator takes none. */
   callback?: {
+    // biome-ignore lint/suspicious/noExplicitAny: a table of operators with different types
     make: () => OperatorFunction<any, any>;
     inputs: Record<string, unknown>;
     src: string;
