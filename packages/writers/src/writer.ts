@@ -21,7 +21,12 @@ export interface WriterContext {
   /** Report a non-fatal problem (annotation skipped, contested pixels, ...). */
   warn: WarningSink;
   logger: Logger;
-  /** Aborted when the run is cancelled; long hooks should check it. */
+  /**
+   * Aborted when this writer's output is to be discarded: the run was cancelled or
+   * unsubscribed, the source failed, another writer failed under `failFast`, or this writer
+   * failed. Long hooks should check it; `close` should then abort (not commit) any file still
+   * open. Files already committed stay.
+   */
   signal: AbortSignal;
 }
 
@@ -46,7 +51,11 @@ export interface WriterSummary {
  *
  * - `open` runs once before the first item; fail here for unusable options or paths.
  * - `write` receives one {@link ImageBatch} (an image, or one tile of it, with its features).
- * - `close` always runs (also after a failure elsewhere) and returns a summary.
+ * - `close` always runs (also after a failure elsewhere) and returns a summary. If
+ *   `ctx.signal` is aborted by then, discard incomplete files instead of publishing them.
+ *
+ * Write every file through `ctx.out` (atomic, confined to the output directory), build file
+ * names from server data with `safeSegment`, report non-fatal problems with `ctx.warn`.
  */
 export interface Writer {
   readonly name: string;
