@@ -108,12 +108,20 @@ export { type CreateAnnotationsOptions, contentKey, createAnnotations } from './
 export { type DeleteAnnotationsOptions, deleteAnnotations } from './upload/delete-annotations.js';
 export { type LedgerEntry, type LedgerRecord, openLedger, type UploadLedger } from './upload/ledger.js';
 export {
+  type PlanRefusal,
+  type PlanUploadOptions,
+  planUpload,
+  type UploadPlan,
+} from './upload/plan-upload.js';
+export {
   DIMENSION_NOT_VALID,
   type ImageSize,
   type PreparedGeometry,
   type PrepareGeometryOptions,
   prepareGeometry,
 } from './upload/prepare-geometry.js';
+export { readUploadSource, type SourceFeature, type UploadSource } from './upload/read-upload-source.js';
+export { type RunUploadOptions, runUpload } from './upload/run-upload.js';
 export { toWkt } from './upload/to-wkt.js';
 export type { DeleteItem, UpdateItem, UploadItem, UploadResult, UploadStatus } from './upload/types.js';
 export { type UpdateAnnotationsOptions, updateAnnotations } from './upload/update-annotations.js';

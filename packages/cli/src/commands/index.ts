@@ -6,6 +6,7 @@ import { emulatorCommand } from './emulator.js';
 import { imagesCommand } from './images.js';
 import { projectsCommand } from './projects.js';
 import { termsCommand } from './terms.js';
+import { uploadCommand } from './upload.js';
 import { whoamiCommand } from './whoami.js';
 import { windowCommand } from './window.js';
 
@@ -17,6 +18,7 @@ export const commands: readonly CliCommand[] = [
   termsCommand,
   annotationsCommand,
   windowCommand,
+  uploadCommand,
   emulatorCommand,
   demoCommand,
 ];

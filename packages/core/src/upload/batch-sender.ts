@@ -4,6 +4,7 @@ import type { Geometry } from '../pipeline/types.js';
 import { AnnotationMatcher, parseWktGeometry } from './annotation-matcher.js';
 import { assignOutcome, type SentEntry } from './assign-outcome.js';
 import { type BatchOutcome, parseBatchResponse } from './batch-response.js';
+import type { LedgerEntry } from './ledger.js';
 import type { UploadItem, UploadResult } from './types.js';
 import type { UploadSession } from './upload-session.js';
 import { isFatalWriteError } from './write-error.js';
@@ -16,6 +17,8 @@ export interface ReadyItem {
   /** JSON size of `entry` in bytes. */
   bytes: number;
   notes: string[];
+  /** Content hash of the item (recorded in the ledger). */
+  hash: string;
   /** True when an earlier run sent this key without recording the outcome. */
   stale: boolean;
   attempts: number;
@@ -219,14 +222,14 @@ export class BatchSender {
       else found.push({ ready: r, id });
     }
     // Record under the lock, so that no other listing can claim the same ids.
-    ledger.markCreated(found.map(({ ready, id }) => ({ key: ready.key, id, image: ready.item.imageId })));
+    ledger.markCreated(found.map(({ ready, id }) => this.entry(ready, id)));
     return [found, missing];
   }
 
   private record(created: Array<{ ready: ReadyItem; id: number }>, results: UploadResult[]): void {
     const ledger = this.session.ledger;
     const fresh = created.filter(({ ready }) => ledger.created(ready.key) === undefined);
-    ledger.markCreated(fresh.map(({ ready, id }) => ({ key: ready.key, id, image: ready.item.imageId })));
+    ledger.markCreated(fresh.map(({ ready, id }) => this.entry(ready, id)));
     for (const { ready, id } of created) {
       results.push({
         item: ready.item,
@@ -236,6 +239,10 @@ export class BatchSender {
         ...this.notes(ready),
       });
     }
+  }
+
+  private entry(r: ReadyItem, id: number): LedgerEntry {
+    return { key: r.key, id, image: r.item.imageId, hash: r.hash, terms: [...r.entry.term] };
   }
 
   private notes(r: ReadyItem): { notes?: string[] } {

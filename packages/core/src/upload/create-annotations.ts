@@ -98,9 +98,10 @@ export function createAnnotations(
       const sender = new BatchSender(session, options.maxAttempts ?? 5);
       const seen = new Map<string, number>();
       const prepare = async (item: UploadItem): Promise<ReadyItem | UploadResult> => {
+        const hash = contentKey(item, frame);
         let key = item.key;
         if (key === undefined) {
-          const base = contentKey(item, frame);
+          const base = hash;
           const n = (seen.get(base) ?? 0) + 1;
           seen.set(base, n);
           key = n === 1 ? base : `${base}#${n}`;
@@ -141,6 +142,7 @@ export function createAnnotations(
           key,
           entry,
           bytes: Buffer.byteLength(JSON.stringify(entry)),
+          hash,
           notes: prepared.notes,
           stale: session.ledger.isPending(key),
           attempts: 0,

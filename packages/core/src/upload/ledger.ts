@@ -7,12 +7,16 @@ export interface LedgerEntry {
   /** The annotation id on the server. */
   id: number;
   image: number;
+  /** Content hash of what was sent (image, terms, geometry), to notice an edited input. */
+  hash?: string;
+  /** Term ids sent. */
+  terms?: number[];
 }
 
 /** One line of the ledger file. */
 export type LedgerRecord =
   | { op: 'pending'; key: string; image: number; t: number }
-  | { op: 'created'; key: string; id: number; image: number; t: number }
+  | ({ op: 'created'; t: number } & LedgerEntry)
   | { op: 'deleted'; id: number; t: number };
 
 /**
@@ -49,7 +53,7 @@ class Ledger implements UploadLedger {
   private fd: number | undefined;
   private closed = false;
 
-  constructor(path: string | undefined) {
+  constructor(path: string | undefined, readOnly: boolean) {
     this.path = path;
     if (path === undefined) return;
     let needsNewline = false;
@@ -58,6 +62,7 @@ class Ledger implements UploadLedger {
       needsNewline = text.length > 0 && !text.endsWith('\n');
       for (const line of text.split('\n')) this.load(line);
     }
+    if (readOnly) return;
     try {
       this.fd = openSync(path, 'a');
     } catch (cause) {
@@ -81,7 +86,12 @@ class Ledger implements UploadLedger {
     if (r.op === 'pending' && typeof r.key === 'string') {
       if (!this.byKey.has(r.key)) this.pending.add(r.key);
     } else if (r.op === 'created' && typeof r.key === 'string' && typeof r.id === 'number') {
-      this.byKey.set(r.key, { key: r.key, id: r.id, image: r.image });
+      const entry: LedgerEntry = { key: r.key, id: r.id, image: r.image };
+      if (typeof r.hash === 'string') entry.hash = r.hash;
+      if (Array.isArray(r.terms)) entry.terms = r.terms;
+      const previous = this.byKey.get(r.key);
+      if (previous !== undefined && previous.id !== r.id) this.byId.delete(previous.id);
+      this.byKey.set(r.key, entry);
       this.byId.set(r.id, r.key);
       this.pending.delete(r.key);
     } else if (r.op === 'deleted' && typeof r.id === 'number') {
@@ -118,7 +128,7 @@ class Ledger implements UploadLedger {
   }
   markCreated(items: ReadonlyArray<LedgerEntry>): void {
     const t = Date.now();
-    this.append(items.map((i) => ({ op: 'created', key: i.key, id: i.id, image: i.image, t })));
+    this.append(items.map((i) => ({ op: 'created', t, ...i })));
   }
   markDeleted(ids: readonly number[]): void {
     const t = Date.now();
@@ -136,6 +146,8 @@ class Ledger implements UploadLedger {
  * cut short by a crash are ignored. Without a path, the ledger lives in memory (it still
  * protects one run against duplicates when a batch fails).
  * @param path - JSON-lines file; created when missing. Default: in memory.
+ * @param options - `readOnly` (default false): read the file but never write it (marks stay
+ *   in memory), e.g. for a dry run.
  * @returns The ledger; call `close()` when done.
  * @throws ConfigError (`CYTORX_CONFIG`) when the file cannot be opened for appending.
  * @example
@@ -146,6 +158,6 @@ class Ledger implements UploadLedger {
  * ledger.close();
  * ```
  */
-export function openLedger(path?: string): UploadLedger {
-  return new Ledger(path);
+export function openLedger(path?: string, options: { readOnly?: boolean } = {}): UploadLedger {
+  return new Ledger(path, options.readOnly ?? false);
 }
