@@ -102,7 +102,7 @@ function clipLine(line: Coords, w: number, h: number): Coords[] {
   const out: Coords[] = [];
   let current: Coords | null = null;
   for (let i = 0; i + 3 < line.length; i += 2) {
-    const seg = clipSegment(line[i]!, line[i + 1]!, line[i + 2]!, line[i + 3]!, w, h);
+    const seg = clipSegment(line[i]!, line[i + 1]!, line[i + 2]!, line[i + 3]!, [0, 0, w, h]);
     if (!seg) {
       current = null;
       continue;
@@ -118,23 +118,23 @@ function clipLine(line: Coords, w: number, h: number): Coords[] {
   return out;
 }
 
-function clipSegment(
+/** Liang–Barsky: the part of a segment inside `rect` (`[minX, minY, maxX, maxY]`), or null. */
+export function clipSegment(
   x0: number,
   y0: number,
   x1: number,
   y1: number,
-  w: number,
-  h: number,
+  rect: readonly [number, number, number, number],
 ): [number, number, number, number] | null {
   let t0 = 0;
   let t1 = 1;
   const dx = x1 - x0;
   const dy = y1 - y0;
   const checks: [number, number][] = [
-    [-dx, x0],
-    [dx, w - x0],
-    [-dy, y0],
-    [dy, h - y0],
+    [-dx, x0 - rect[0]],
+    [dx, rect[2] - x0],
+    [-dy, y0 - rect[1]],
+    [dy, rect[3] - y0],
   ];
   for (const [p, q] of checks) {
     if (p === 0) {

@@ -1,3 +1,4 @@
+import { clipSegment } from './clip.js';
 import type { Coords, Geometry } from './geometry.js';
 import { pointInRing } from './validate.js';
 
@@ -12,37 +13,9 @@ function vertexInside(c: Coords, r: Rect): boolean {
   return false;
 }
 
-/** Liang–Barsky: does the segment touch the rectangle? */
-function segmentHits(x0: number, y0: number, x1: number, y1: number, r: Rect): boolean {
-  let t0 = 0;
-  let t1 = 1;
-  const dx = x1 - x0;
-  const dy = y1 - y0;
-  for (const [p, q] of [
-    [-dx, x0 - r[0]],
-    [dx, r[2] - x0],
-    [-dy, y0 - r[1]],
-    [dy, r[3] - y0],
-  ] as const) {
-    if (p === 0) {
-      if (q < 0) return false;
-      continue;
-    }
-    const t = q / p;
-    if (p < 0) {
-      if (t > t1) return false;
-      if (t > t0) t0 = t;
-    } else {
-      if (t < t0) return false;
-      if (t < t1) t1 = t;
-    }
-  }
-  return true;
-}
-
 function pathHits(c: Coords, r: Rect): boolean {
   for (let i = 0; i + 3 < c.length; i += 2)
-    if (segmentHits(c[i]!, c[i + 1]!, c[i + 2]!, c[i + 3]!, r)) return true;
+    if (clipSegment(c[i]!, c[i + 1]!, c[i + 2]!, c[i + 3]!, r) !== null) return true;
   return false;
 }
 

@@ -1,7 +1,6 @@
 import type { RequestContext, RouteResponse } from '../server/context.js';
 import { listResponse } from '../server/envelope.js';
 import { imageJson, ontologyJson, projectJson, publicUserJson, termJson, userJson } from '../server/json.js';
-import { parseLong } from '../server/params.js';
 import { notFound, ok } from '../server/respond.js';
 
 const id = (ctx: RequestContext, k = 0): number => Number(ctx.params[k]);
@@ -118,7 +117,6 @@ export function listImages(ctx: RequestContext): RouteResponse {
 /** `GET /api/imageinstance/{id}.json`. */
 export function getImage(ctx: RequestContext): RouteResponse {
   const d = ctx.state.dataset;
-  parseLong('id', ctx.params[0]);
   const i = d.images.find((x) => x.id === id(ctx));
   return i ? ok(imageJson(d, ctx.state.url, i)) : notFound('ImageInstance', id(ctx));
 }
