@@ -92,10 +92,14 @@ export interface CommandSpec<A> {
  * @param spec - command string, description, builder, handler.
  * @example
  * ```ts
+ * import { defineCommand } from '@cytorx/cli';
  * export const helloCommand = defineCommand({
- *   command: 'hello', describe: 'say hello',
- *   builder: (y) => y,
- *   handler: async (_args, ctx) => { ctx.io.stdout.write('hello\n'); },
+ *   command: 'hello',
+ *   describe: 'say hello',
+ *   builder: (y) => y.option('name', { type: 'string', default: 'world' }),
+ *   handler: async (args, ctx) => {
+ *     ctx.io.stdout.write(`hello ${args.name}\n`);
+ *   },
  * });
  * ```
  */
