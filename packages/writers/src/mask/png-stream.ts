@@ -8,10 +8,14 @@ const SIGNATURE = Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a);
 
 let crcTable: Uint32Array | undefined;
 
-/** CRC-32 (ISO-HDLC, as PNG uses): `zlib.crc32` when Node has it, else a table. */
+/** CRC-32 (ISO-HDLC, as PNG uses): `zlib.crc32` when Node has it (20.15+), else {@link tableCrc32}. */
 export function crc32(data: Uint8Array, value = 0): number {
   const native = (zlib as { crc32?: (d: Uint8Array, v?: number) => number }).crc32;
-  if (typeof native === 'function') return native(data, value);
+  return typeof native === 'function' ? native(data, value) : tableCrc32(data, value);
+}
+
+/** Table-driven CRC-32, the fallback for Node versions without `zlib.crc32`. */
+export function tableCrc32(data: Uint8Array, value = 0): number {
   if (crcTable === undefined) {
     crcTable = new Uint32Array(256);
     for (let n = 0; n < 256; n++) {
