@@ -6,6 +6,7 @@ import {
   rasterizeSpans,
   rleArea,
   rleDecode,
+  rleFromString,
   rleToBbox,
   writeTo,
 } from '@cytorx/writers';
@@ -329,6 +330,24 @@ describe('cocoWriter', () => {
       ...CLASSES.classes.map((c) => ({ id: c.id, name: c.name, supercategory: 'tissue' })),
       { id: 9, name: 'Necrosis', supercategory: 'tissue' },
     ]);
+  });
+
+  it('whole-slide canvas (120,000 x 90,000 px): RLE without allocating the canvas', async () => {
+    const ctx = await tempContext();
+    const slide = image(9, 120_000, 90_000);
+    const holed: Geometry = {
+      type: 'Polygon',
+      coordinates: [rectRing(100_000, 70_000, 103_000, 72_000), rectRing(101_000, 70_500, 102_000, 71_500)],
+    };
+    await lastValueFrom(from([batch(slide, [feature(90, slide, holed)])]).pipe(writeTo(ctx, cocoWriter())));
+    const [a] = (await readJson<Coco>(ctx.root, 'coco/annotations.json')).annotations;
+    const rle = a!.segmentation as CompressedRle;
+    expect(rle.size).toEqual([90_000, 120_000]);
+    expect(rleFromString(rle.counts).reduce((x, y) => x + y, 0)).toBe(120_000 * 90_000);
+    expect(a!.area).toBe(3000 * 2000 - 1000 * 1000);
+    expect(rleArea(rle)).toBe(a!.area);
+    expect(a!.bbox).toEqual([100_000, 70_000, 3000, 2000]);
+    expect(rleToBbox(rle)).toEqual(a!.bbox);
   });
 
   it('rejects bad options with CYTORX_CONFIG', () => {
