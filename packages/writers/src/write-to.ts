@@ -71,7 +71,8 @@ interface Slot {
  * Drives any set of writers from one stream of {@link ImageBatch}es and emits
  * {@link WriterEvent}s.
  *
- * - On subscribe, every writer's `open` runs (concurrently) before the first batch is taken.
+ * - On subscribe, every writer's `open` runs (concurrently); the source is subscribed only after
+ *   all of them finished (a hot source's earlier emissions are not seen).
  * - Every writer sees every batch once, in order. The writers of one batch run concurrently and
  *   are all awaited before the next batch is processed (`concatMap`: backpressure). RxJS is
  *   push-based: batches a source emits meanwhile are queued, so bound what is in flight
