@@ -17,7 +17,6 @@ import type { Frame } from '../pipeline/types.js';
 import { batchBySize } from './batch-by-size.js';
 import { BatchSender, type ReadyItem } from './batch-sender.js';
 import { type PrepareGeometryOptions, prepareGeometry } from './prepare-geometry.js';
-import { toWkt } from './to-wkt.js';
 import type { UploadItem, UploadResult } from './types.js';
 import { UploadSession, type UploadSessionOptions } from './upload-session.js';
 import { isFatalWriteError } from './write-error.js';
@@ -45,7 +44,7 @@ export interface CreateAnnotationsOptions extends UploadSessionOptions {
 /** The default ledger key of an item: hash of image, sorted terms, frame and geometry. */
 export function contentKey(item: UploadItem, frame: Frame): string {
   const terms = [...item.termIds].sort((a, b) => a - b).join(',');
-  const text = `${item.imageId}|${terms}|${item.frame ?? frame}|${toWkt(item.geometry, 6)}`;
+  const text = `${item.imageId}|${terms}|${item.frame ?? frame}|${JSON.stringify(item.geometry)}`;
   return `c:${createHash('sha256').update(text).digest('hex').slice(0, 32)}`;
 }
 

@@ -2,7 +2,7 @@ import polygonClipping from 'polygon-clipping';
 import { clipLineToRect } from '../geometry/clip-line.js';
 import { orientGeometry } from '../geometry/orientation.js';
 import { repairGeometry } from '../geometry/repair.js';
-import { flipY } from '../geometry/transform.js';
+import { flipY, forEachPosition } from '../geometry/transform.js';
 import type { Frame, Geometry, Position } from '../pipeline/types.js';
 import { polygonIssue } from './polygon-validity.js';
 import { countVertices, simplifyToCap } from './simplify.js';
@@ -43,35 +43,18 @@ export type PreparedGeometry =
 /** The server's answer for polygons under 1 px wide or tall (§4.6), word for word. */
 export const DIMENSION_NOT_VALID = 'Annotation dimension not valid';
 
-function positionsOf(g: Geometry): Position[] {
-  switch (g.type) {
-    case 'Point':
-      return [g.coordinates];
-    case 'MultiPoint':
-    case 'LineString':
-      return g.coordinates;
-    case 'MultiLineString':
-    case 'Polygon':
-      return g.coordinates.flat();
-    case 'MultiPolygon':
-      return g.coordinates.flat(2);
-    case 'GeometryCollection':
-      return g.geometries.flatMap(positionsOf);
-  }
-}
-
 /** Bounding box `[minX, minY, maxX, maxY]` of a geometry (infinite values when empty). */
 export function envelope(g: Geometry): [number, number, number, number] {
   let minX = Number.POSITIVE_INFINITY;
   let minY = Number.POSITIVE_INFINITY;
   let maxX = Number.NEGATIVE_INFINITY;
   let maxY = Number.NEGATIVE_INFINITY;
-  for (const [x, y] of positionsOf(g)) {
+  forEachPosition(g, (x, y) => {
     if (x < minX) minX = x;
     if (y < minY) minY = y;
     if (x > maxX) maxX = x;
     if (y > maxY) maxY = y;
-  }
+  });
   return [minX, minY, maxX, maxY];
 }
 
@@ -183,11 +166,14 @@ export function prepareGeometry(
   options: PrepareGeometryOptions = {},
 ): PreparedGeometry {
   const notes: string[] = [];
-  const positions = positionsOf(geometry);
-  if (positions.length === 0) return { ok: false, reason: 'empty geometry' };
-  if (positions.some(([x, y]) => !Number.isFinite(x) || !Number.isFinite(y))) {
-    return { ok: false, reason: 'non-finite coordinate' };
-  }
+  let count = 0;
+  let finite = true;
+  forEachPosition(geometry, (x, y) => {
+    count++;
+    if (!Number.isFinite(x) || !Number.isFinite(y)) finite = false;
+  });
+  if (count === 0) return { ok: false, reason: 'empty geometry' };
+  if (!finite) return { ok: false, reason: 'non-finite coordinate' };
   // The same conversion as the toCytomineSpace() operator: y' = H - y, rings re-oriented.
   let g = options.frame === 'cytomine' ? geometry : orientGeometry(flipY(geometry, image.height));
   const polygons = asPolygons(g);

@@ -5,6 +5,8 @@ import type { Geometry, Position } from '../pipeline/types.js';
  * `-0` written as `0`.
  */
 export function formatCoordinate(value: number, decimals = 6): string {
+  // Fast path: integers (most pixel coordinates) print as they are.
+  if (Number.isInteger(value) && Math.abs(value) < 1e21) return value === 0 ? '0' : String(value);
   const rounded = Number(value.toFixed(decimals));
   if (rounded === 0) return '0';
   const text = String(rounded);
