@@ -23,6 +23,13 @@ const IDS = /\b\w*annotations?\b\s*((?:\d+\s*,\s*)*\d+)?/i;
  * Reads the new ids out of a batch message: `userannotations 11,12,13 added`,
  * `Only part of the entries (userannotations 11,12` or `userannotations  added` (none).
  * Returns `undefined` when the message does not have that shape.
+ * @param message - The batch answer's `message`.
+ * @returns The ids in message order (`[]` for none), or `undefined`.
+ * @example
+ * ```ts
+ * import { parseSavedIds } from '@cytorx/core';
+ * parseSavedIds('Only part of the entries (userannotations 11,12'); // [11, 12]
+ * ```
  */
 export function parseSavedIds(message: string): number[] | undefined {
   if (/^\s*No entry saved/i.test(message)) return [];

@@ -41,7 +41,18 @@ export interface CreateAnnotationsOptions extends UploadSessionOptions {
   repairPolygons?: PrepareGeometryOptions['repairPolygons'];
 }
 
-/** The default ledger key of an item: hash of image, sorted terms, frame and geometry. */
+/**
+ * The content hash of an item, its default ledger key: SHA-256 of image id, sorted term ids,
+ * frame and geometry (prefix `c:`). Identical items get the same hash; `createAnnotations`
+ * adds `#n` for the n-th repeat within a run.
+ * @param item - The item.
+ * @param frame - Frame assumed when the item has none.
+ * @example
+ * ```ts
+ * import { contentKey } from '@cytorx/core';
+ * contentKey({ imageId: 1, termIds: [2], geometry: { type: 'Point', coordinates: [0, 0] } }, 'image');
+ * ```
+ */
 export function contentKey(item: UploadItem, frame: Frame): string {
   const terms = [...item.termIds].sort((a, b) => a - b).join(',');
   const text = `${item.imageId}|${terms}|${item.frame ?? frame}|${JSON.stringify(item.geometry)}`;
