@@ -71,6 +71,24 @@ export function findRingContacts(rings: ReadonlyArray<ReadonlyArray<Position>>):
     });
   });
   edges.sort((e, f) => e.lo - f.lo);
+  // Hot loop on typed arrays: sweep bounds, other-axis bounds and coordinates.
+  const m = edges.length;
+  const other: 0 | 1 = axis === 0 ? 1 : 0;
+  const lo = new Float64Array(m);
+  const hi = new Float64Array(m);
+  const olo = new Float64Array(m);
+  const ohi = new Float64Array(m);
+  const xy = new Float64Array(4 * m);
+  edges.forEach((e, i) => {
+    lo[i] = e.lo;
+    hi[i] = e.hi;
+    olo[i] = Math.min(e.a[other], e.b[other]);
+    ohi[i] = Math.max(e.a[other], e.b[other]);
+    xy[4 * i] = e.a[0];
+    xy[4 * i + 1] = e.a[1];
+    xy[4 * i + 2] = e.b[0];
+    xy[4 * i + 3] = e.b[1];
+  });
 
   let found = false;
   let crossing = false;
@@ -78,61 +96,79 @@ export function findRingContacts(rings: ReadonlyArray<ReadonlyArray<Position>>):
     const t = paramOf(e.a, e.b, p);
     if (t > 0 && t < 1) inserts[e.ring]![e.index]!.push([t, p]);
   };
-  for (let i = 0; i < edges.length; i++) {
-    const s = edges[i]!;
-    for (let j = i + 1; j < edges.length && edges[j]!.lo <= s.hi; j++) {
-      const u = edges[j]!;
-      const other: 0 | 1 = axis === 0 ? 1 : 0;
-      if (Math.max(s.a[other], s.b[other]) < Math.min(u.a[other], u.b[other])) continue;
-      if (Math.max(u.a[other], u.b[other]) < Math.min(s.a[other], s.b[other])) continue;
-      const n = rings[s.ring]!.length;
-      const sameRing = s.ring === u.ring;
-      // Adjacent edges share one vertex: `shared` is it (as a point of s and of u).
-      const sThenU = sameRing && (s.index + 1) % n === u.index;
-      const uThenS = sameRing && (u.index + 1) % n === s.index;
-      const d1 = orient(u.a, u.b, s.a);
-      const d2 = orient(u.a, u.b, s.b);
-      const d3 = orient(s.a, s.b, u.a);
-      const d4 = orient(s.a, s.b, u.b);
-      if (d1 === 0 && d2 === 0 && d3 === 0 && d4 === 0) {
-        // Collinear: contacts are the endpoints lying on the other edge; overlap along a
-        // positive length is a crossing (spike or shared edge), a single common point a touch.
-        const ta = paramOf(s.a, s.b, u.a);
-        const tb = paramOf(s.a, s.b, u.b);
-        if (Math.max(0, Math.min(ta, tb)) < Math.min(1, Math.max(ta, tb))) crossing = true;
-        const contacts: Array<[Edge, Position]> = [];
-        if (within(u.a, u.b, s.a)) contacts.push([u, s.a]);
-        if (within(u.a, u.b, s.b)) contacts.push([u, s.b]);
-        if (within(s.a, s.b, u.a)) contacts.push([s, u.a]);
-        if (within(s.a, s.b, u.b)) contacts.push([s, u.b]);
-        const onlyShared =
-          contacts.length === 2 &&
-          ((sThenU && s.b === u.a && contacts.every(([, p]) => p === s.b || p === u.a)) ||
-            (uThenS && u.b === s.a && contacts.every(([, p]) => p === u.b || p === s.a)));
-        if (contacts.length > 0 && !onlyShared) {
-          found = true;
-          for (const [e, p] of contacts) add(e, p);
-        }
-        continue;
-      }
-      if ((d1 > 0 ? d2 < 0 : d1 < 0 && d2 > 0) && (d3 > 0 ? d4 < 0 : d3 < 0 && d4 > 0)) {
-        const t = d1 / (d1 - d2);
-        const p: Position = [s.a[0] + t * (s.b[0] - s.a[0]), s.a[1] + t * (s.b[1] - s.a[1])];
+  /** Full classification of a candidate pair (rare: only pairs that may meet). */
+  const contact = (s: Edge, u: Edge): void => {
+    const n = rings[s.ring]!.length;
+    const sameRing = s.ring === u.ring;
+    // Adjacent edges share one vertex (the same Position object).
+    const sThenU = sameRing && (s.index + 1) % n === u.index;
+    const uThenS = sameRing && (u.index + 1) % n === s.index;
+    const d1 = orient(u.a, u.b, s.a);
+    const d2 = orient(u.a, u.b, s.b);
+    const d3 = orient(s.a, s.b, u.a);
+    const d4 = orient(s.a, s.b, u.b);
+    if (d1 === 0 && d2 === 0 && d3 === 0 && d4 === 0) {
+      // Collinear: contacts are the endpoints lying on the other edge; overlap along a
+      // positive length is a crossing (spike or shared edge), a single common point a touch.
+      const ta = paramOf(s.a, s.b, u.a);
+      const tb = paramOf(s.a, s.b, u.b);
+      if (Math.max(0, Math.min(ta, tb)) < Math.min(1, Math.max(ta, tb))) crossing = true;
+      const contacts: Array<[Edge, Position]> = [];
+      if (within(u.a, u.b, s.a)) contacts.push([u, s.a]);
+      if (within(u.a, u.b, s.b)) contacts.push([u, s.b]);
+      if (within(s.a, s.b, u.a)) contacts.push([s, u.a]);
+      if (within(s.a, s.b, u.b)) contacts.push([s, u.b]);
+      const onlyShared =
+        contacts.length === 2 &&
+        ((sThenU && s.b === u.a && contacts.every(([, p]) => p === s.b || p === u.a)) ||
+          (uThenS && u.b === s.a && contacts.every(([, p]) => p === u.b || p === s.a)));
+      if (contacts.length > 0 && !onlyShared) {
         found = true;
-        crossing = true;
-        if (t > 0 && t < 1) inserts[s.ring]![s.index]!.push([t, p]);
-        add(u, p);
-        continue;
+        for (const [e, p] of contacts) add(e, p);
       }
-      const touches: Array<[Edge, Position]> = [];
-      if (d1 === 0 && within(u.a, u.b, s.a) && !(uThenS && s.a === u.b)) touches.push([u, s.a]);
-      if (d2 === 0 && within(u.a, u.b, s.b) && !(sThenU && s.b === u.a)) touches.push([u, s.b]);
-      if (d3 === 0 && within(s.a, s.b, u.a) && !(sThenU && u.a === s.b)) touches.push([s, u.a]);
-      if (d4 === 0 && within(s.a, s.b, u.b) && !(uThenS && u.b === s.a)) touches.push([s, u.b]);
-      if (touches.length > 0) {
-        found = true;
-        for (const [e, p] of touches) add(e, p);
-      }
+      return;
+    }
+    if ((d1 > 0 ? d2 < 0 : d1 < 0 && d2 > 0) && (d3 > 0 ? d4 < 0 : d3 < 0 && d4 > 0)) {
+      const t = d1 / (d1 - d2);
+      const p: Position = [s.a[0] + t * (s.b[0] - s.a[0]), s.a[1] + t * (s.b[1] - s.a[1])];
+      found = true;
+      crossing = true;
+      if (t > 0 && t < 1) inserts[s.ring]![s.index]!.push([t, p]);
+      add(u, p);
+      return;
+    }
+    const touches: Array<[Edge, Position]> = [];
+    if (d1 === 0 && within(u.a, u.b, s.a) && !(uThenS && s.a === u.b)) touches.push([u, s.a]);
+    if (d2 === 0 && within(u.a, u.b, s.b) && !(sThenU && s.b === u.a)) touches.push([u, s.b]);
+    if (d3 === 0 && within(s.a, s.b, u.a) && !(sThenU && u.a === s.b)) touches.push([s, u.a]);
+    if (d4 === 0 && within(s.a, s.b, u.b) && !(uThenS && u.b === s.a)) touches.push([s, u.b]);
+    if (touches.length > 0) {
+      found = true;
+      for (const [e, p] of touches) add(e, p);
+    }
+  };
+  for (let i = 0; i < m; i++) {
+    const sHi = hi[i]!;
+    const sOlo = olo[i]!;
+    const sOhi = ohi[i]!;
+    const ax = xy[4 * i]!;
+    const ay = xy[4 * i + 1]!;
+    const bx = xy[4 * i + 2]!;
+    const by = xy[4 * i + 3]!;
+    for (let j = i + 1; j < m && lo[j]! <= sHi; j++) {
+      if (ohi[j]! < sOlo || olo[j]! > sOhi) continue;
+      const cx = xy[4 * j]!;
+      const cy = xy[4 * j + 1]!;
+      const dx = xy[4 * j + 2]!;
+      const dy = xy[4 * j + 3]!;
+      // Both endpoints of one edge strictly on the same side of the other: no contact.
+      const d1 = (dx - cx) * (ay - cy) - (dy - cy) * (ax - cx);
+      const d2 = (dx - cx) * (by - cy) - (dy - cy) * (bx - cx);
+      if ((d1 > 0 && d2 > 0) || (d1 < 0 && d2 < 0)) continue;
+      const d3 = (bx - ax) * (cy - ay) - (by - ay) * (cx - ax);
+      const d4 = (bx - ax) * (dy - ay) - (by - ay) * (dx - ax);
+      if ((d3 > 0 && d4 > 0) || (d3 < 0 && d4 < 0)) continue;
+      contact(edges[i]!, edges[j]!);
     }
   }
   return { found, crossing, inserts };

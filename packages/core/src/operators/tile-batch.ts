@@ -18,6 +18,13 @@ export interface TileOptions {
    * of the tile's area.
    */
   select?: 'all' | 'annotated' | { minCoverage: number };
+  /**
+   * Clip features to each tile (default true). False: a feature whose bounding box reaches
+   * into a tile is only translated (its coordinates may extend beyond the tile); much cheaper
+   * for writers that clip anyway, such as the mask rasterizer. Points are always filtered;
+   * `minCoverage` always measures clipped areas.
+   */
+  clip?: boolean;
 }
 
 /** The tile grid over a canvas: left edges `xs` and top edges `ys` (canvas pixels). */
@@ -110,9 +117,9 @@ function polygonsOf(g: Geometry): Position[][][] {
  * Each tile batch has canvas `{ x: canvas.x + x0, y: canvas.y + y0, width, height, scale }`
  * (edge tiles truncated), `tile: { col, row }`, and the features that reach into the tile,
  * clipped to it and translated to tile-local coordinates (same ids; a feature spanning
- * several tiles appears in each). Features are bucketed by the tiles their bounding box
- * touches, so the cost grows with annotations plus tiles touched, not their product; a
- * feature inside one tile is only translated. Lazy: tiles are produced as they are pulled.
+ * several tiles appears in each; with `clip: false` they are only translated). Features
+ * are bucketed by the tiles their bounding box touches, so the cost grows with annotations
+ * plus tiles touched, not their product; a feature inside one tile is only translated. Lazy: tiles are produced as they are pulled.
  * @param batch - A batch (usually a whole image from `groupByImage`).
  * @param options - See {@link TileOptions}.
  * @throws ConfigError (`CYTORX_CONFIG`) on invalid options.
@@ -125,6 +132,7 @@ function polygonsOf(g: Geometry): Position[][][] {
 export function* tileBatch(batch: ImageBatch, options: TileOptions): Generator<ImageBatch, void, undefined> {
   const { size, stride } = check(options);
   const select = options.select ?? 'all';
+  const clip = options.clip ?? true;
   const { canvas } = batch;
   const { xs, ys } = tileGrid(canvas.width, canvas.height, options);
   const cols = xs.length;
@@ -158,19 +166,25 @@ export function* tileBatch(batch: ImageBatch, options: TileOptions): Generator<I
     const height = Math.min(size, canvas.height - y0);
     const rect: BBox = [x0, y0, x0 + width, y0 + height];
     const features: Feature[] = [];
+    const coverage = typeof select === 'object';
+    const clipped: Geometry[] = [];
     for (const i of buckets.get(key) ?? []) {
       const f = batch.features[i]!;
       const box = boxes[i]!;
-      const inside =
-        bboxContains(rect, box) && f.geometry.type !== 'Point' && f.geometry.type !== 'MultiPoint';
-      const clipped = inside
-        ? f.geometry
-        : clipToTile(f.geometry, rect, col === cols - 1, row === ys.length - 1);
-      if (clipped) features.push({ ...f, geometry: translateGeometry(clipped, -x0, -y0) });
+      const points = f.geometry.type === 'Point' || f.geometry.type === 'MultiPoint';
+      let g: Geometry | undefined = f.geometry;
+      if (points || ((clip || coverage) && !bboxContains(rect, box))) {
+        g = clipToTile(f.geometry, rect, col === cols - 1, row === ys.length - 1);
+      } else if (!(box[0] <= rect[2] && rect[0] <= box[2] && box[1] <= rect[3] && rect[1] <= box[3])) {
+        g = undefined; // unclipped: the bounding box must reach into the tile
+      }
+      if (!g) continue;
+      if (coverage) clipped.push(g);
+      features.push({ ...f, geometry: translateGeometry(clip || points ? g : f.geometry, -x0, -y0) });
     }
     if (select === 'annotated' && features.length === 0) continue;
     if (typeof select === 'object') {
-      const polys = features.flatMap((f) => polygonsOf(f.geometry));
+      const polys = clipped.flatMap((g) => polygonsOf(g));
       const need = select.minCoverage * width * height;
       const sum = polys.reduce((s, p) => s + geometryArea({ type: 'Polygon', coordinates: p }), 0);
       if (sum < need) continue;

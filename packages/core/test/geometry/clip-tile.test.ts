@@ -456,3 +456,81 @@ describe('tileGrid and tileBatch', () => {
     );
   });
 });
+
+describe('tileBatch with clip: false', () => {
+  it('translates features reaching into a tile without clipping them; points still go to one tile', () => {
+    const poly = feat(1, IMG, {
+      type: 'Polygon',
+      coordinates: [
+        [
+          [500, 10],
+          [520, 10],
+          [520, 20],
+          [500, 10],
+        ],
+      ],
+    });
+    const line = feat(2, IMG, {
+      type: 'LineString',
+      coordinates: [
+        [600, 0],
+        [600, 30],
+      ],
+    });
+    const pt = feat(3, IMG, { type: 'Point', coordinates: [512, 5] });
+    const tiles = [
+      ...tileBatch(imageBatch(IMG, [poly, line, pt]), { size: 512, select: 'annotated', clip: false }),
+    ];
+    expect(tiles.map((t) => [t.tile, t.features.map((f) => [f.id, f.geometry])])).toEqual([
+      [
+        { col: 0, row: 0 },
+        [
+          [
+            1,
+            {
+              type: 'Polygon',
+              coordinates: [
+                [
+                  [500, 10],
+                  [520, 10],
+                  [520, 20],
+                  [500, 10],
+                ],
+              ],
+            },
+          ],
+        ],
+      ],
+      [
+        { col: 1, row: 0 },
+        [
+          [
+            1,
+            {
+              type: 'Polygon',
+              coordinates: [
+                [
+                  [-12, 10],
+                  [8, 10],
+                  [8, 20],
+                  [-12, 10],
+                ],
+              ],
+            },
+          ],
+          [
+            2,
+            {
+              type: 'LineString',
+              coordinates: [
+                [88, 0],
+                [88, 30],
+              ],
+            },
+          ],
+          [3, { type: 'Point', coordinates: [0, 5] }],
+        ],
+      ],
+    ]);
+  });
+});
