@@ -107,8 +107,6 @@ export class Rasterizer {
     if (this.sx.length < nv) this.growVertices(nv);
     const sx = this.sx;
     const sy = this.sy;
-    const ox = this.ox;
-    const oy = this.oy;
     let minY = Number.POSITIVE_INFINITY;
     let maxY = Number.NEGATIVE_INFINITY;
     let big = false;
@@ -118,19 +116,24 @@ export class Rasterizer {
       const ring = rings[k]!;
       const len = ring.length;
       const first = v;
+      let ringMinY = Number.POSITIVE_INFINITY;
+      let ringMaxY = Number.NEGATIVE_INFINITY;
       for (let i = 0; i < len; i += 2) {
         const x = ring[i]!;
         const y = ring[i + 1]!;
-        if (!Number.isFinite(x) || !Number.isFinite(y)) {
-          throw invalid(subject, `ring ${k} vertex ${i >> 1} has a non-finite coordinate (${x}, ${y})`);
-        }
         const X = Math.round(x * 256);
         const Y = Math.round(y * 256);
-        if (!(X <= SAFE && X >= -SAFE && Y <= SAFE && Y >= -SAFE)) big = true;
+        // One test catches NaN, ±Infinity and large values (NaN fails every comparison).
+        if (!(X <= SAFE && X >= -SAFE && Y <= SAFE && Y >= -SAFE)) {
+          if (!Number.isFinite(x) || !Number.isFinite(y)) {
+            throw invalid(subject, `ring ${k} vertex ${i >> 1} has a non-finite coordinate (${x}, ${y})`);
+          }
+          big = true;
+        }
         sx[v] = X;
         sy[v] = Y;
-        ox[v] = x;
-        oy[v] = y;
+        if (Y < ringMinY) ringMinY = Y;
+        if (Y > ringMaxY) ringMaxY = Y;
         v++;
       }
       const n = v - first;
@@ -138,16 +141,18 @@ export class Rasterizer {
         v = first;
         continue;
       }
-      for (let j = first; j < v; j++) {
-        const Y = sy[j]!;
-        if (Y < minY) minY = Y;
-        if (Y > maxY) maxY = Y;
-      }
+      if (ringMinY < minY) minY = ringMinY;
+      if (ringMaxY > maxY) maxY = ringMaxY;
       this.ringFirst[usedRings] = first;
       this.ringCount[usedRings] = n;
       usedRings++;
     }
     if (usedRings === 0 || r0 >= r1 || width === 0) return;
+
+    // Original coordinates, for the exact BigInt path of edges with large coordinates.
+    if (big) this.storeOriginals(rings);
+    const ox = this.ox;
+    const oy = this.oy;
 
     // Rows [rowLo, rowHi) that any edge can touch, within the band.
     const rowLo = Math.max(r0, rowOf(minY, height));
@@ -179,8 +184,9 @@ export class Rasterizer {
           lo = b;
           hi = a;
         }
-        let ys = rowOf(sy[lo]!, height);
-        let ye = rowOf(sy[hi]!, height);
+        // First row whose centre is >= Y: ceil((Y - 128) / 256), as a shift when |Y| <= 2^25.
+        let ys = big ? rowOf(sy[lo]!, height) : -((128 - sy[lo]!) >> 8);
+        let ye = big ? rowOf(sy[hi]!, height) : -((128 - sy[hi]!) >> 8);
         if (ys < rowLo) ys = rowLo;
         if (ye > rowHi) ye = rowHi;
         if (ys >= ye) continue;
@@ -297,6 +303,21 @@ export class Rasterizer {
         }
       }
       start = end;
+    }
+  }
+
+  /** Copies the unsnapped coordinates of the used rings (same vertex numbering as pass 1). */
+  private storeOriginals(rings: ReadonlyArray<ArrayLike<number>>): void {
+    const ox = this.ox;
+    const oy = this.oy;
+    let v = 0;
+    for (const ring of rings) {
+      if (ring.length < 6) continue;
+      for (let i = 0; i < ring.length; i += 2) {
+        ox[v] = ring[i]!;
+        oy[v] = ring[i + 1]!;
+        v++;
+      }
     }
   }
 
