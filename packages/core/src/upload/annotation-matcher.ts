@@ -53,7 +53,27 @@ function vertices(g: Geometry): Position[] {
  */
 interface Shape {
   coarse: string;
+  /** image|terms|family: the bucket of the loose match. */
+  loose: string;
   sorted: Position[];
+  bbox: [number, number, number, number];
+}
+
+/**
+ * The real server simplifies polygons of 100 points or more above its configured cap
+ * (`SimplifyGeometryService`), so an exact vertex match can fail for them; they get a loose
+ * match instead (same image, terms and kind, bounding boxes overlapping by `LOOSE_IOU`).
+ */
+const LOOSE_MIN_VERTICES = 100;
+const LOOSE_IOU = 0.9;
+
+function bboxIou(a: Shape['bbox'], b: Shape['bbox']): number {
+  const w = Math.min(a[2], b[2]) - Math.max(a[0], b[0]);
+  const h = Math.min(a[3], b[3]) - Math.max(a[1], b[1]);
+  if (w < 0 || h < 0) return 0;
+  const inter = w * h;
+  const union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter;
+  return union > 0 ? inter / union : 1;
 }
 
 function shapeOf(image: number, terms: readonly number[], g: Geometry): Shape {
@@ -61,7 +81,20 @@ function shapeOf(image: number, terms: readonly number[], g: Geometry): Shape {
     .slice()
     .sort((a, b) => a[0] - b[0] || a[1] - b[1]);
   const t = [...terms].sort((a, b) => a - b).join(',');
-  return { coarse: `${image}|${t}|${family(g)}|${vs.length}`, sorted: vs };
+  const bbox: Shape['bbox'] = [
+    Number.POSITIVE_INFINITY,
+    Number.POSITIVE_INFINITY,
+    Number.NEGATIVE_INFINITY,
+    Number.NEGATIVE_INFINITY,
+  ];
+  for (const [x, y] of vs) {
+    bbox[0] = Math.min(bbox[0], x);
+    bbox[1] = Math.min(bbox[1], y);
+    bbox[2] = Math.max(bbox[2], x);
+    bbox[3] = Math.max(bbox[3], y);
+  }
+  const loose = `${image}|${t}|${family(g)}`;
+  return { coarse: `${loose}|${vs.length}`, loose, sorted: vs, bbox };
 }
 
 function sameShape(a: Shape, b: Shape, tolerance: number): boolean {
@@ -81,6 +114,8 @@ function sameShape(a: Shape, b: Shape, tolerance: number): boolean {
  */
 export class AnnotationMatcher {
   private readonly buckets = new Map<string, Array<{ id: number; shape: Shape }>>();
+  private readonly looseBuckets = new Map<string, Array<{ id: number; shape: Shape }>>();
+  private readonly claimed = new Set<number>();
   private readonly tolerance: number;
 
   /**
@@ -95,25 +130,43 @@ export class AnnotationMatcher {
       const g = parseWktGeometry(a.location);
       if (!g) continue;
       const shape = shapeOf(a.image, a.term, g);
+      const entry = { id: a.id, shape };
       const bucket = this.buckets.get(shape.coarse);
-      if (bucket) bucket.push({ id: a.id, shape });
-      else this.buckets.set(shape.coarse, [{ id: a.id, shape }]);
+      if (bucket) bucket.push(entry);
+      else this.buckets.set(shape.coarse, [entry]);
+      const loose = this.looseBuckets.get(shape.loose);
+      if (loose) loose.push(entry);
+      else this.looseBuckets.set(shape.loose, [entry]);
     }
   }
 
-  /** Claims and returns the id of an unclaimed annotation matching this item, if any. */
+  /**
+   * Claims and returns the id of an unclaimed annotation matching this item, if any: an exact
+   * match (same vertices within the tolerance), else, for polygons of 100 vertices or more, the
+   * unclaimed annotation with fewer or as many vertices whose bounding box overlaps most
+   * (IoU >= 0.9): the server may have simplified it.
+   */
   take(image: number, terms: readonly number[], geometry: Geometry): number | undefined {
     const shape = shapeOf(image, terms, geometry);
-    const bucket = this.buckets.get(shape.coarse);
-    if (!bucket) return undefined;
-    // Lowest id first: the server hands out ids in send order.
-    let best = -1;
-    for (let i = 0; i < bucket.length; i++) {
-      const c = bucket[i]!;
-      if (sameShape(shape, c.shape, this.tolerance) && (best < 0 || c.id < bucket[best]!.id)) best = i;
+    // Lowest id first among equals: the server hands out ids in send order.
+    let best: { id: number } | undefined;
+    for (const c of this.buckets.get(shape.coarse) ?? []) {
+      if (this.claimed.has(c.id) || !sameShape(shape, c.shape, this.tolerance)) continue;
+      if (best === undefined || c.id < best.id) best = c;
     }
-    if (best < 0) return undefined;
-    const [hit] = bucket.splice(best, 1);
-    return hit!.id;
+    if (best === undefined && shape.loose.endsWith('|A') && shape.sorted.length >= LOOSE_MIN_VERTICES) {
+      let bestIou = LOOSE_IOU;
+      for (const c of this.looseBuckets.get(shape.loose) ?? []) {
+        if (this.claimed.has(c.id) || c.shape.sorted.length > shape.sorted.length) continue;
+        const iou = bboxIou(shape.bbox, c.shape.bbox);
+        if (iou >= bestIou) {
+          bestIou = iou;
+          best = c;
+        }
+      }
+    }
+    if (best === undefined) return undefined;
+    this.claimed.add(best.id);
+    return best.id;
   }
 }

@@ -1,5 +1,6 @@
 import { lastValueFrom } from 'rxjs';
 import { HttpError } from '../errors/http-error.js';
+import { NetworkError } from '../errors/network-error.js';
 import type { Geometry } from '../pipeline/types.js';
 import { AnnotationMatcher, parseWktGeometry } from './annotation-matcher.js';
 import { assignOutcome, type SentEntry } from './assign-outcome.js';
@@ -34,6 +35,13 @@ interface Settled {
   errors: string[];
 }
 
+function isTimeout(error: unknown): boolean {
+  return (
+    (error instanceof NetworkError && error.reason === 'timeout') ||
+    (error instanceof HttpError && error.status === 504)
+  );
+}
+
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -55,10 +63,12 @@ function reasonFromText(text: string | undefined): string | undefined {
 export class BatchSender {
   private readonly session: UploadSession;
   private readonly maxAttempts: number;
+  private readonly settleMs: number;
 
-  constructor(session: UploadSession, maxAttempts: number) {
+  constructor(session: UploadSession, maxAttempts: number, settleMs = 1000) {
     this.session = session;
     this.maxAttempts = maxAttempts;
+    this.settleMs = settleMs;
   }
 
   /** Sends one batch; resolves with one result per item. Rejects only on fatal errors. */
@@ -165,6 +175,11 @@ export class BatchSender {
       return [];
     }
     for (const r of sending) r.lastError = describe(error);
+    if (isTimeout(error) && this.settleMs > 0) {
+      // The server may still be working on a request we gave up waiting for: let it finish
+      // before the listing decides what was saved.
+      await new Promise((resolve) => setTimeout(resolve, this.settleMs));
+    }
     return this.reconcile(sending, [], results);
   }
 

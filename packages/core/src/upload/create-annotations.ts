@@ -39,6 +39,11 @@ export interface CreateAnnotationsOptions extends UploadSessionOptions {
   maxAttempts?: number;
   /** Even-odd repair to use (default: the package's polygon repair). */
   repairPolygons?: PrepareGeometryOptions['repairPolygons'];
+  /**
+   * Wait before listing the server after a batch timed out (client timeout or 504), so that a
+   * write still in progress on the server is seen by the listing (default 1000 ms).
+   */
+  settleMs?: number;
 }
 
 /**
@@ -105,7 +110,7 @@ export function createAnnotations(
       const abort = new AbortController();
       const signal = options.signal ? AbortSignal.any([options.signal, abort.signal]) : abort.signal;
       const session = new UploadSession(client, options, signal);
-      const sender = new BatchSender(session, options.maxAttempts ?? 5);
+      const sender = new BatchSender(session, options.maxAttempts ?? 5, options.settleMs ?? 1000);
       const seen = new Map<string, number>();
       const prepare = async (item: UploadItem): Promise<ReadyItem | UploadResult> => {
         const hash = contentKey(item, frame);

@@ -343,3 +343,47 @@ describe('createAnnotations: idempotence and failures', () => {
     expect(new Set(onServer.map((a) => a.id))).toEqual(ids);
   });
 });
+
+describe('createAnnotations against a server with a small body limit', () => {
+  it('halves batches answered 413 and refuses an item too large on its own', async () => {
+    const small = await startEmulator({
+      dataset: {
+        seed: 2,
+        projects: 1,
+        imagesPerProject: 1,
+        annotationsPerImage: 0,
+        imageSize: { width: 3000, height: 2000 },
+      },
+      maxBodyBytes: 4000,
+    });
+    const c = createClient({ host: small.url, publicKey: small.publicKey, privateKey: small.privateKey });
+    try {
+      const image = small.dataset.images[0]!.id;
+      const items: UploadItem[] = Array.from({ length: 40 }, (_, k) => ({
+        imageId: image,
+        termIds: [],
+        geometry: square(30 * k, 10, 20),
+      }));
+      const ring: Position[] = Array.from({ length: 600 }, (_, i) => {
+        const a = (2 * Math.PI * i) / 600;
+        return [1500 + 400 * Math.cos(a), 1000 + 400 * Math.sin(a)] as Position;
+      });
+      items.push({
+        imageId: image,
+        termIds: [],
+        geometry: { type: 'Polygon', coordinates: [[...ring, ring[0]!]] },
+        label: 'huge',
+      });
+      const results = await lastValueFrom(
+        from(items).pipe(createAnnotations(c, { maxBatchBytes: 1e6, maxVertices: 5000 }), toArray()),
+      );
+      expect(results.filter((r) => r.status === 'created')).toHaveLength(40);
+      expect(results.find((r) => r.item.label === 'huge')).toMatchObject({ status: 'refused' });
+      expect(results.find((r) => r.item.label === 'huge')?.reason).toMatch(/413/);
+      expect(small.dataset.annotations).toHaveLength(40);
+    } finally {
+      await c.close();
+      await small.close();
+    }
+  });
+});
