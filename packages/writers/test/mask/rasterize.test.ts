@@ -178,7 +178,7 @@ describe('rasterizeSpans invariants', () => {
         }
         return true;
       }),
-      { numRuns: 200 },
+      { numRuns: 120 },
     );
   });
 
@@ -214,7 +214,7 @@ describe('rasterizeSpans invariants', () => {
           ),
         ).toEqual(ref);
       }),
-      { numRuns: 200 },
+      { numRuns: 120 },
     );
   });
 
