@@ -1,11 +1,11 @@
 import { lastValueFrom } from 'rxjs';
 import { HttpError } from '../errors/http-error.js';
 import { NetworkError } from '../errors/network-error.js';
-import type { Geometry } from '../pipeline/types.js';
 import { AnnotationMatcher, parseWktGeometry } from './annotation-matcher.js';
 import { assignOutcome, type SentEntry } from './assign-outcome.js';
 import { type BatchOutcome, parseBatchResponse } from './batch-response.js';
 import type { LedgerEntry } from './ledger.js';
+import { envelope } from './prepare-geometry.js';
 import type { UploadItem, UploadResult } from './types.js';
 import type { UploadSession } from './upload-session.js';
 import { isFatalWriteError } from './write-error.js';
@@ -224,18 +224,38 @@ export class BatchSender {
   }
 
   private async match(items: ReadyItem[]): Promise<[Array<{ ready: ReadyItem; id: number }>, ReadyItem[]]> {
-    const images = [...new Set(items.map((r) => r.item.imageId))];
-    const listed = await Promise.all(images.map((id) => this.session.myAnnotations(id)));
+    const geometries = items.map((r) => parseWktGeometry(r.entry.location));
+    // One listing per image, limited to the batch's extent (plus a pixel).
+    const extents = new Map<number, [number, number, number, number]>();
+    items.forEach((r, k) => {
+      const g = geometries[k];
+      if (!g) return;
+      const [minX, minY, maxX, maxY] = envelope(g);
+      const e = extents.get(r.entry.image);
+      if (e)
+        extents.set(r.entry.image, [
+          Math.min(e[0], minX),
+          Math.min(e[1], minY),
+          Math.max(e[2], maxX),
+          Math.max(e[3], maxY),
+        ]);
+      else extents.set(r.entry.image, [minX, minY, maxX, maxY]);
+    });
+    const listed = await Promise.all(
+      [...extents].map(([image, [minX, minY, maxX, maxY]]) =>
+        this.session.myAnnotations(image, [minX - 1, minY - 1, maxX + 1, maxY + 1]),
+      ),
+    );
     const ledger = this.session.ledger;
     const matcher = new AnnotationMatcher(listed.flat(), (id) => ledger.owns(id));
     const found: Array<{ ready: ReadyItem; id: number }> = [];
     const missing: ReadyItem[] = [];
-    for (const r of items) {
-      const geometry: Geometry | undefined = parseWktGeometry(r.entry.location);
-      const id = geometry ? matcher.take(r.entry.image, r.entry.term, geometry) : undefined;
+    items.forEach((r, k) => {
+      const g = geometries[k];
+      const id = g ? matcher.take(r.entry.image, r.entry.term, g) : undefined;
       if (id === undefined) missing.push(r);
       else found.push({ ready: r, id });
-    }
+    });
     // Record under the lock, so that no other listing can claim the same ids.
     ledger.markCreated(found.map(({ ready, id }) => this.entry(ready, id)));
     return [found, missing];

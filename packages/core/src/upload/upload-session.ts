@@ -56,13 +56,26 @@ export class UploadSession {
     return this.user;
   }
 
-  /** Every annotation of the image created by the current user, with WKT and terms. */
-  async myAnnotations(imageId: number): Promise<Annotation[]> {
+  /**
+   * The annotations of the image created by the current user, with WKT and terms; only those
+   * intersecting `bbox` (`[minX, minY, maxX, maxY]`, Cytomine frame) when given.
+   */
+  async myAnnotations(
+    imageId: number,
+    bbox?: readonly [number, number, number, number],
+  ): Promise<Annotation[]> {
     const user = await this.userId();
     return lastValueFrom(
       listAnnotations(
         this.client,
-        { image: imageId, users: [user], showWKT: true, showTerm: true, showMeta: true },
+        {
+          image: imageId,
+          users: [user],
+          showWKT: true,
+          showTerm: true,
+          showMeta: true,
+          ...(bbox ? { bbox: [bbox[0], bbox[1], bbox[2], bbox[3]] as const } : {}),
+        },
         { signal: this.signal },
       ).pipe(toArray()),
     );
