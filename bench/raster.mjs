@@ -51,15 +51,20 @@ function paintedPixels(r, w) {
   return n;
 }
 
+/** Median wall-clock and CPU (user + system) seconds of `runs` calls after `warmup` calls. */
 function time(fn, runs, warmup) {
   for (let i = 0; i < warmup; i++) fn();
-  const ts = [];
+  const wall = [];
+  const cpu = [];
   for (let i = 0; i < runs; i++) {
+    const c = process.cpuUsage();
     const t = performance.now();
     fn();
-    ts.push((performance.now() - t) / 1000);
+    wall.push((performance.now() - t) / 1000);
+    const d = process.cpuUsage(c);
+    cpu.push((d.user + d.system) / 1e6);
   }
-  return median(ts);
+  return { wall: median(wall), cpu: median(cpu) };
 }
 
 /** Baseline: per-pixel point-in-polygon over each object's bbox, float math (even-odd ray test). */
@@ -107,7 +112,7 @@ function naiveFill(w, annotations) {
 function workloadResult(name, r, runs, warmup) {
   const w = loadWorkload(name);
   const painted = paintedPixels(r, w);
-  const s = time(() => fillAll(r, w), runs, warmup);
+  const { wall: s, cpu } = time(() => fillAll(r, w), runs, warmup);
   const n = w.annotations.length;
   const result = {
     workload: name,
@@ -115,6 +120,8 @@ function workloadResult(name, r, runs, warmup) {
     polygons: n,
     seconds: s,
     polygonsPerSecond: n / s,
+    // CPU time is less sensitive to other processes on a shared machine (not to cache sharing).
+    polygonsPerCpuSecond: n / cpu,
     paintedMPps: painted / 1e6 / s,
     canvasMPps: (w.width * w.height) / 1e6 / s,
     vsCv2: n / s / REFERENCE[name].cv2[0],
@@ -132,8 +139,8 @@ function workloadResult(name, r, runs, warmup) {
 
 function baselineResult(r, w, subset, runs) {
   const annotations = w.annotations.slice(0, subset);
-  const naive = time(() => naiveFill(w, annotations), Math.max(1, runs - 2), 1);
-  const ours = time(() => fillAll(r, w, annotations), runs, 2);
+  const naive = time(() => naiveFill(w, annotations), Math.max(1, runs - 2), 1).wall;
+  const ours = time(() => fillAll(r, w, annotations), runs, 2).wall;
   const a = naiveFill(w, annotations);
   const b = fillAll(r, w, annotations);
   let diff = 0;
@@ -260,7 +267,7 @@ function runSlide(count, size) {
  * Runs the rasterizer benchmark.
  * @param {object} [options]
  * @param {string[]} [options.workloads] shared workloads to time (default: 2048-1000, 2048-10000, 8192-10000)
- * @param {number} [options.runs=5] timed runs per workload (median reported), after 2 warm-up runs
+ * @param {number} [options.runs=7] timed runs per workload (median reported), after 2 warm-up runs
  * @param {number} [options.baselineSubset=200] polygons of 2048-1000 given to the naive baseline
  * @param {number} [options.slideAnnotations=20000] annotations on the big slide (0 skips it)
  * @param {number} [options.slideSize=100000] big slide width = height
@@ -269,7 +276,7 @@ function runSlide(count, size) {
 export async function run(options = {}) {
   const {
     workloads = ['workload-2048-1000', 'workload-2048-10000', 'workload-8192-10000'],
-    runs = 5,
+    runs = 7,
     baselineSubset = 200,
     slideAnnotations = 20_000,
     slideSize = 100_000,
@@ -289,12 +296,14 @@ export async function run(options = {}) {
 function print(results) {
   const f = (v, d = 0) => v.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
   console.log('rasterizer (fill incl. canvas allocation, median of runs after warm-up)');
-  console.log('workload             polygons/s  painted MP/s  canvas MP/s  vs cv2  vs PIL  exact');
+  console.log(
+    'workload             polygons/s  painted MP/s  canvas MP/s  vs cv2  vs PIL  polygons/CPU-s  exact',
+  );
   for (const w of results.workloads) {
     const exact =
       w.pixelsDifferingFromExpectedPng === undefined ? '' : `${w.pixelsDifferingFromExpectedPng} px differ`;
     console.log(
-      `${w.workload.padEnd(20)} ${f(w.polygonsPerSecond).padStart(10)}  ${f(w.paintedMPps, 1).padStart(12)}  ${f(w.canvasMPps, 1).padStart(11)}  ${f(w.vsCv2, 2).padStart(5)}x  ${f(w.vsPil, 2).padStart(5)}x  ${exact}`,
+      `${w.workload.padEnd(20)} ${f(w.polygonsPerSecond).padStart(10)}  ${f(w.paintedMPps, 1).padStart(12)}  ${f(w.canvasMPps, 1).padStart(11)}  ${f(w.vsCv2, 2).padStart(5)}x  ${f(w.vsPil, 2).padStart(5)}x  ${f(w.polygonsPerCpuSecond).padStart(14)}  ${exact}`,
     );
   }
   const b = results.baseline;
