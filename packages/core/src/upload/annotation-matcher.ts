@@ -1,7 +1,7 @@
 import wkx from 'wkx';
 import type { Geometry, Position } from '../pipeline/types.js';
 import type { Annotation } from '../resources/types.js';
-import { ringVertices } from './polygon-validity.js';
+import { ringVertices } from './simplify.js';
 
 /** Parses WKT into GeoJSON with wkx; `undefined` when it does not parse. */
 export function parseWktGeometry(wkt: string): Geometry | undefined {

@@ -16,7 +16,7 @@ import { isCytorxError } from '../errors/cytorx-error.js';
 import type { Frame } from '../pipeline/types.js';
 import { batchBySize } from './batch-by-size.js';
 import { BatchSender, type ReadyItem } from './batch-sender.js';
-import { type PrepareGeometryOptions, prepareGeometry } from './prepare-geometry.js';
+import { prepareGeometry } from './prepare-geometry.js';
 import type { UploadItem, UploadResult } from './types.js';
 import { UploadSession, type UploadSessionOptions } from './upload-session.js';
 import { isFatalWriteError } from './write-error.js';
@@ -37,8 +37,6 @@ export interface CreateAnnotationsOptions extends UploadSessionOptions {
   repair?: boolean;
   /** Sends of one item before it is reported `failed` (default 5). */
   maxAttempts?: number;
-  /** Even-odd repair to use (default: the package's polygon repair). */
-  repairPolygons?: PrepareGeometryOptions['repairPolygons'];
   /**
    * Wait before listing the server after a batch timed out (client timeout or 504), so that a
    * write still in progress on the server is seen by the listing (default 1000 ms).
@@ -148,7 +146,6 @@ export function createAnnotations(
           frame: item.frame ?? frame,
           maxVertices: options.maxVertices ?? 2000,
           repair: options.repair ?? true,
-          ...(options.repairPolygons ? { repairPolygons: options.repairPolygons } : {}),
         });
         if (!prepared.ok) return { item, key, status: 'refused', reason: prepared.reason };
         const entry = { location: prepared.wkt, image: item.imageId, term: [...item.termIds] };

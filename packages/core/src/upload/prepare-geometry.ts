@@ -4,7 +4,6 @@ import { orientGeometry } from '../geometry/orientation.js';
 import { repairGeometry } from '../geometry/repair.js';
 import { flipY, forEachPosition } from '../geometry/transform.js';
 import type { Frame, Geometry, Position } from '../pipeline/types.js';
-import { polygonIssue } from './polygon-validity.js';
 import { countVertices, simplifyToCap } from './simplify.js';
 import { toWkt } from './to-wkt.js';
 
@@ -24,8 +23,6 @@ export interface PrepareGeometryOptions {
   repair?: boolean;
   /** Decimal places kept in the WKT (default 6). */
   decimals?: number;
-  /** Even-odd repair used for invalid polygons (default: the package's `repairGeometry`). */
-  repairPolygons?: (polygons: Position[][][]) => Position[][][];
 }
 
 /** A geometry ready to send, or the reason it cannot be. */
@@ -58,14 +55,22 @@ export function envelope(g: Geometry): [number, number, number, number] {
   return [minX, minY, maxX, maxY];
 }
 
+/** Fixes that only tidy a polygon (JTS accepts the untidy form too): never a reason to refuse. */
+const TIDY_FIXES = new Set(['closed an unclosed ring', 'removed repeated points']);
+
 /**
- * The package's even-odd polygon repair (`repairGeometry`, the one the writers use), on bare
- * polygon coordinates. Returns `[]` when nothing with an area is left.
+ * Checks polygons with the package's even-odd repair (`repairGeometry`, the one the writers
+ * use: it returns a valid input unchanged): `fixes` is empty for valid polygons, else says
+ * what the repair did and `polygons` is the repaired version.
  */
-export function repairEvenOdd(polygons: Position[][][]): Position[][][] {
+function validate(
+  polygons: Position[][][],
+): { ok: true; polygons: Position[][][]; fixes: string[] } | { ok: false; reason: string } {
   const r = repairGeometry(fromPolygons(polygons));
-  if (!r.ok) return [];
-  return asPolygons(r.geometry) ?? [];
+  if (!r.ok) return { ok: false, reason: `invalid polygon (${r.reason})` };
+  const repaired = r.changed ? asPolygons(r.geometry) : polygons;
+  if (!repaired || repaired.length === 0) return { ok: false, reason: 'invalid polygon with no area left' };
+  return { ok: true, polygons: repaired, fixes: r.fixes };
 }
 
 function asPolygons(g: Geometry): Position[][][] | undefined {
@@ -96,15 +101,16 @@ function checkPolygons(
   options: PrepareGeometryOptions,
   notes: string[],
 ): { ok: true; polygons: Position[][][] } | { ok: false; reason: string } {
-  const repair = options.repairPolygons ?? repairEvenOdd;
   const maxVertices = options.maxVertices ?? 5000;
-  let current = polygons;
-  const issue = polygonIssue(current);
-  if (issue !== undefined) {
-    if (options.repair === false) return { ok: false, reason: `invalid polygon (${issue})` };
-    current = repair(current);
-    if (current.length === 0) return { ok: false, reason: `invalid polygon (${issue}) with no area left` };
-    notes.push(`repaired (${issue})`);
+  const checked = validate(polygons);
+  if (!checked.ok) return checked;
+  let current = checked.polygons;
+  if (checked.fixes.length > 0) {
+    const what = checked.fixes.join('; ');
+    if (options.repair === false && checked.fixes.some((f) => !TIDY_FIXES.has(f))) {
+      return { ok: false, reason: `invalid polygon (${what})` };
+    }
+    notes.push(`repaired (${what})`);
   }
   const [minX, minY, maxX, maxY] = envelope(fromPolygons(current));
   if (minX < 0 || minY < 0 || maxX > image.width || maxY > image.height) {
@@ -124,11 +130,10 @@ function checkPolygons(
   const before = countVertices(current);
   if (before > maxVertices) {
     let simplified = simplifyToCap(current, maxVertices);
-    if (simplified !== undefined && polygonIssue(simplified) !== undefined) {
-      simplified = repair(simplified);
-      if (countVertices(simplified) > maxVertices || polygonIssue(simplified) !== undefined) {
-        simplified = undefined;
-      }
+    if (simplified !== undefined) {
+      // Simplification can make rings cross: repair again, and give up if that breaks the cap.
+      const again = validate(simplified);
+      simplified = again.ok && countVertices(again.polygons) <= maxVertices ? again.polygons : undefined;
     }
     if (simplified === undefined || simplified.length === 0) {
       return {

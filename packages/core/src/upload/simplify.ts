@@ -1,5 +1,18 @@
+import { ringSignedArea } from '../geometry/area.js';
 import type { Position } from '../pipeline/types.js';
-import { ringArea, ringVertices } from './polygon-validity.js';
+
+/** Distinct vertices of a ring, without the closing vertex and without consecutive repeats. */
+export function ringVertices(ring: readonly Position[]): Position[] {
+  const out: Position[] = [];
+  for (const p of ring) {
+    const last = out[out.length - 1];
+    if (last === undefined || last[0] !== p[0] || last[1] !== p[1]) out.push(p);
+  }
+  const first = out[0];
+  const last = out[out.length - 1];
+  if (out.length > 1 && first && last && first[0] === last[0] && first[1] === last[1]) out.pop();
+  return out;
+}
 
 function segmentDistanceSq(p: Position, a: Position, b: Position): number {
   let x = a[0];
@@ -72,7 +85,7 @@ export function simplifyRing(ring: readonly Position[], tolerance: number): Posi
   const left = simplifyLine(vs.slice(0, far + 1), tolerance);
   const right = simplifyLine([...vs.slice(far), a], tolerance);
   const out = [...left.slice(0, -1), ...right.slice(0, -1)];
-  if (out.length < 3 || ringArea(out) === 0) return [];
+  if (out.length < 3 || ringSignedArea(out) === 0) return [];
   return out;
 }
 

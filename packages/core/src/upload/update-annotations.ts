@@ -2,7 +2,7 @@ import { defer, finalize, from, lastValueFrom, mergeMap, type OperatorFunction }
 import type { CytomineClient } from '../client/types.js';
 import { isCytorxError } from '../errors/cytorx-error.js';
 import type { Frame } from '../pipeline/types.js';
-import { type PrepareGeometryOptions, prepareGeometry } from './prepare-geometry.js';
+import { prepareGeometry } from './prepare-geometry.js';
 import type { UpdateItem, UploadResult } from './types.js';
 import { UploadSession, type UploadSessionOptions } from './upload-session.js';
 import { isFatalWriteError, writeFailure } from './write-error.js';
@@ -17,8 +17,6 @@ export interface UpdateAnnotationsOptions extends Omit<UploadSessionOptions, 'us
   maxVertices?: number;
   /** Repair invalid polygons (default true); false refuses them. */
   repair?: boolean;
-  /** Even-odd repair to use (default: the package's polygon repair). */
-  repairPolygons?: PrepareGeometryOptions['repairPolygons'];
 }
 
 /**
@@ -69,7 +67,6 @@ export function updateAnnotations(
           frame: item.frame ?? options.frame ?? 'image',
           maxVertices: options.maxVertices ?? 2000,
           repair: options.repair ?? true,
-          ...(options.repairPolygons ? { repairPolygons: options.repairPolygons } : {}),
         });
         if (!prepared.ok) return { item, key, status: 'refused', reason: prepared.reason };
         const notes = prepared.notes.length > 0 ? { notes: prepared.notes } : {};

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { ringSignedArea } from '../../src/geometry/area.js';
+import { repairGeometry } from '../../src/geometry/repair.js';
 import type { Geometry, Position } from '../../src/pipeline/types.js';
-import { polygonIssue, ringArea } from '../../src/upload/polygon-validity.js';
 import { DIMENSION_NOT_VALID, prepareGeometry } from '../../src/upload/prepare-geometry.js';
 import { countVertices, simplifyToCap } from '../../src/upload/simplify.js';
 
@@ -25,17 +26,24 @@ function star(n: number, cx: number, cy: number, r: number, seed: number): Posit
   return ring;
 }
 
-describe('polygonIssue', () => {
-  it('accepts simple polygons, with holes, and disjoint or nested multipolygons', () => {
-    expect(polygonIssue([[square(0, 0, 10)]])).toBeUndefined();
-    expect(polygonIssue([[square(0, 0, 10), square(2, 2, 2)]])).toBeUndefined();
-    expect(polygonIssue([[square(0, 0, 10)], [square(20, 0, 5)]])).toBeUndefined();
-    // an island inside the hole of another polygon
-    expect(polygonIssue([[square(0, 0, 10), square(2, 2, 6)], [square(4, 4, 1)]])).toBeUndefined();
-    expect(polygonIssue([[star(200, 50, 50, 40, 1)]])).toBeUndefined();
+describe('prepareGeometry validity', () => {
+  const image = { width: 100, height: 100 };
+  const poly = (...rings: Position[][]): Geometry => ({ type: 'Polygon', coordinates: rings });
+  const notes = (g: Geometry) => {
+    const r = prepareGeometry(g, image, { frame: 'cytomine' });
+    return r.ok ? r.notes : [`refused: ${r.reason}`];
+  };
+
+  it('leaves valid polygons, with holes, and disjoint or nested multipolygons as they are', () => {
+    expect(notes(poly(square(0, 0, 10)))).toEqual([]);
+    expect(notes(poly(square(0, 0, 10), square(2, 2, 2)))).toEqual([]);
+    expect(notes({ type: 'MultiPolygon', coordinates: [[square(0, 0, 10)], [square(20, 0, 5)]] })).toEqual(
+      [],
+    );
+    expect(notes(poly(star(200, 50, 50, 40, 1)))).toEqual([]);
   });
 
-  it('reports bow-ties, holes outside, overlapping parts, spikes and degenerate rings', () => {
+  it('repairs bow-ties, holes outside their shell and overlapping parts; refuses them with repair: false', () => {
     const bow: Position[] = [
       [0, 0],
       [10, 10],
@@ -43,32 +51,24 @@ describe('polygonIssue', () => {
       [0, 10],
       [0, 0],
     ];
-    expect(polygonIssue([[bow]])).toBe('self-intersection');
-    expect(polygonIssue([[square(0, 0, 10), square(20, 20, 2)]])).toBe('hole outside its shell');
-    expect(polygonIssue([[square(0, 0, 10)], [square(5, 5, 10)]])).toBeDefined();
-    expect(polygonIssue([[square(0, 0, 10), square(5, 5, 10)]])).toBeDefined();
-    const spike: Position[] = [
+    for (const g of [
+      poly(bow),
+      poly(square(0, 0, 10), square(20, 20, 2)),
+      { type: 'MultiPolygon', coordinates: [[square(0, 0, 10)], [square(5, 5, 10)]] } as Geometry,
+    ]) {
+      expect(notes(g)[0]).toMatch(/^repaired/);
+      expect(prepareGeometry(g, image, { frame: 'cytomine', repair: false })).toMatchObject({ ok: false });
+    }
+    // Only tidying (a repeated vertex) is never a reason to refuse.
+    const tidy = poly([
       [0, 0],
       [10, 0],
-      [10, 10],
-      [10, 20],
+      [10, 0],
       [10, 10],
       [0, 10],
       [0, 0],
-    ];
-    expect(polygonIssue([[spike]])).toBeDefined();
-    expect(
-      polygonIssue([
-        [
-          [
-            [0, 0],
-            [1, 1],
-            [2, 2],
-            [0, 0],
-          ],
-        ],
-      ]),
-    ).toBeDefined();
+    ]);
+    expect(prepareGeometry(tidy, image, { frame: 'cytomine', repair: false }).ok).toBe(true);
   });
 });
 
@@ -84,9 +84,12 @@ describe('simplifyToCap', () => {
           const out = simplifyToCap([[ring]], cap);
           expect(out).toBeDefined();
           expect(countVertices(out!)).toBeLessThanOrEqual(cap);
-          expect(polygonIssue(out!)).toBeUndefined();
-          const before = Math.abs(ringArea(ring.slice(0, -1)));
-          const after = Math.abs(ringArea(out![0]![0]!.slice(0, -1)));
+          expect(repairGeometry({ type: 'MultiPolygon', coordinates: out! })).toMatchObject({
+            ok: true,
+            changed: false,
+          });
+          const before = Math.abs(ringSignedArea(ring.slice(0, -1)));
+          const after = Math.abs(ringSignedArea(out![0]![0]!.slice(0, -1)));
           expect(Math.abs(after - before) / before).toBeLessThan(0.5);
         },
       ),
