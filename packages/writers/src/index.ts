@@ -18,6 +18,7 @@ export { type AtomicFile, createOutputDir, isTemporaryName, type OutputDir } fro
 export { safeSegment } from './fs/safe-name.js';
 export type { GeojsonFlavor } from './geojson/feature-json.js';
 export { type GeojsonWriterOptions, geojsonWriter } from './geojson/geojson-writer.js';
+export { type ImagesWriterOptions, imagesWriter } from './images/images-writer.js';
 export type { OverlapPolicy } from './mask/composite.js';
 export { geometryToRings } from './mask/geometry-to-rings.js';
 export { type MaskWriterOptions, maskWriter } from './mask/mask-writer.js';
