@@ -28,7 +28,7 @@ const CHUNK = 64 * 1024;
 
 /**
  * One COCO JSON file written as a stream: `{"info", "licenses", "annotations": [` then each
- * annotation as it comes, then at commit `], "images": [...], "categories": [...]}`. Key order
+ * annotation as it comes (the COCO writer feeds it from the per-image part files), then at commit `], "images": [...], "categories": [...]}`. Key order
  * does not matter to JSON readers, and this order lets annotations stream while the (small)
  * image and category lists are completed at the end. Internal to the COCO writer.
  */
@@ -76,12 +76,10 @@ export class CocoFile {
     return classId;
   }
 
-  async addAnnotation(a: CocoAnnotation, signal: AbortSignal): Promise<void> {
-    this.buffer += (this.annotations++ === 0 ? '\n' : ',\n') + JSON.stringify(a);
-    if (this.buffer.length >= CHUNK) {
-      signal.throwIfAborted();
-      await this.flush();
-    }
+  /** Appends one annotation, given as its JSON text (see {@link CocoAnnotation}). */
+  async addAnnotationJson(json: string): Promise<void> {
+    this.buffer += (this.annotations++ === 0 ? '\n' : ',\n') + json;
+    if (this.buffer.length >= CHUNK) await this.flush();
   }
 
   /** Writes images and categories, publishes the file; returns its relative path. */

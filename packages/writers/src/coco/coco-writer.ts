@@ -1,9 +1,17 @@
+import { rm } from 'node:fs/promises';
 import { ConfigError, type ImageBatch } from '@cytorx/core';
 import { defineWriter } from '../define-writer.js';
 import { safeSegment } from '../fs/safe-name.js';
 import { Rasterizer } from '../mask/rasterizer.js';
 import type { WriterContext, WriterSummary } from '../writer.js';
-import { CocoFile, type CocoImage } from './coco-file.js';
+import { type CocoAnnotation, CocoFile, type CocoImage } from './coco-file.js';
+import {
+  type CocoPartTrailer,
+  CocoPartWriter,
+  cocoPartName,
+  listCocoParts,
+  readCocoPart,
+} from './coco-part.js';
 import { cocoShape } from './segmentation.js';
 import { assignSplit, planSplit, type SplitPlan } from './split.js';
 
@@ -33,23 +41,40 @@ export interface CocoWriterOptions {
   supercategory?: string;
   /** Writer name in events, errors and summaries. Default `coco`. */
   name?: string;
+  /**
+   * Folder (under the output directory) of the per-image part files the COCO files are
+   * assembled from. Default `{dir}/.parts`.
+   */
+  partsDir?: string;
+  /**
+   * Keep the part files already in `partsDir` (written by an earlier, interrupted run) and
+   * include them in the assembled files: how `exportProject` resumes. Default `false`: the
+   * folder is emptied when the writer opens.
+   */
+  resume?: boolean;
+  /** Keep `partsDir` after the COCO files are published (for a later resume). Default `false`. */
+  keepParts?: boolean;
 }
 
 /**
- * The COCO instance-segmentation writer: `{dir}/annotations.json` (or one file per split part),
- * streamed: annotations are written as batches arrive (never held in memory), then `images`
- * and `categories` at close. Ids: image id = Cytomine image id (a tile:
+ * The COCO instance-segmentation writer: `{dir}/annotations.json` (or one file per split part).
+ * Each batch's annotations are streamed into a part file (`{partsDir}/{cocoImageId}.jsonl`,
+ * written atomically); `close` assembles the COCO files from every part present, in ascending
+ * COCO image id, so the output never depends on the order or timing of the batches, and an
+ * interrupted run resumed with `resume: true` gives byte-identical files. Memory holds one
+ * annotation line at a time, never a whole file. Ids: image id = Cytomine image id (a tile:
  * `imageId * 10^7 + row * 10^4 + col`), annotation id = `feature.id` (the annotation id, or the
  * derived id of a multi-term duplicate; for tiles, where one annotation can appear in several
- * tiles, a running number with `annotation_id` keeping the feature id), category id = class id.
- * Segmentation per raster-coco.md §C.7: polygons when each part is one ring and no rings
- * overlap, else compressed RLE with `iscrowd: 0`; `area` = pixel count and `bbox` = tight box of
- * the annotation's own mask under the cytorx pixel rule. An annotation whose mask is empty is
- * skipped with a `DEGENERATE` warning. Categories: every class of `ctx.classes`, plus
- * `unlabeled` only if used. Features must be in image pixel space (`toImageSpace()`).
+ * tiles, a running number in assembly order, with `annotation_id` keeping the feature id),
+ * category id = class id. Segmentation per raster-coco.md §C.7: polygons when each part is one
+ * ring and no rings overlap, else compressed RLE with `iscrowd: 0`; `area` = pixel count and
+ * `bbox` = tight box of the annotation's own mask under the cytorx pixel rule. An annotation
+ * whose mask is empty is skipped with a `DEGENERATE` warning. Categories: every class of
+ * `ctx.classes`, plus `unlabeled` only if used. Features must be in image pixel space
+ * (`toImageSpace()`).
  *
- * On cancellation (`ctx.signal` aborted when `close` runs) the files are discarded, never
- * published half-written.
+ * On cancellation (`ctx.signal` aborted when `close` runs) nothing is published; the parts are
+ * removed unless `keepParts`.
  *
  * @param options - See {@link CocoWriterOptions}.
  * @throws ConfigError `CYTORX_CONFIG` for invalid options; from `write`, for features not in image space.
@@ -62,8 +87,11 @@ export interface CocoWriterOptions {
  */
 export const cocoWriter = defineWriter<CocoWriterOptions>((options = {}) => {
   const { dir = 'coco', fileName = 'id', imageExtension = 'png', name = 'coco' } = options;
+  const { partsDir = `${dir}/.parts`, resume = false, keepParts = false } = options;
   if (typeof dir !== 'string' || dir === '')
     throw new ConfigError('coco writer: dir must be a non-empty string');
+  if (typeof partsDir !== 'string' || partsDir === '')
+    throw new ConfigError('coco writer: partsDir must be a non-empty string');
   if (fileName !== 'id' && fileName !== 'original') {
     throw new ConfigError(
       `coco writer: fileName must be "id" or "original", got ${JSON.stringify(fileName)}`,
@@ -81,105 +109,144 @@ export const cocoWriter = defineWriter<CocoWriterOptions>((options = {}) => {
     options.split === undefined ? undefined : planSplit(options.split, options.seed, options.splitNames);
 
   const rasterizer = new Rasterizer();
-  const files = new Map<string, CocoFile>();
-  const assignment: Record<string, string> = {};
-  const written: string[] = [];
-  const stats = { annotations: 0, polygons: 0, rle: 0, skipped: 0 };
   let warnings = 0;
-  let tileCounter = 0;
-
-  const sinkFor = (imageId: number): CocoFile => {
-    const part = plan === undefined ? undefined : assignSplit(plan, imageId);
-    if (part !== undefined) assignment[String(imageId)] = part;
-    return files.get(part ?? 'annotations.json')!;
-  };
 
   return {
     name,
     async open(ctx) {
-      const info = {
-        description: ctx.project ? `cytorx export of Cytomine project ${ctx.project.name}` : 'cytorx export',
-        contributor: 'cytorx',
-        version: '1.0',
-      };
-      const supercategory =
-        options.supercategory ?? ctx.project?.ontologyName ?? ctx.project?.name ?? 'cytomine';
-      const parts = plan === undefined ? ['annotations.json'] : plan.names;
-      for (const part of parts) {
-        const rel = `${dir}/${plan === undefined ? part : `${part}.json`}`;
-        files.set(part, await CocoFile.open(ctx.out, rel, info, ctx.classes, supercategory));
-      }
+      ctx.out.resolve(`${dir}/annotations.json`); // fail early on a dir outside the output directory
+      if (!resume) await rm(ctx.out.resolve(partsDir), { recursive: true, force: true });
     },
     async write(batch: ImageBatch, ctx: WriterContext) {
-      const sink = sinkFor(batch.image.id);
       const { width, height } = batch.canvas;
-      const imageId = batch.tile === undefined ? batch.image.id : tileImageId(batch);
-      if (!sink.hasImage(imageId)) sink.addImage(cocoImage(batch, imageId, fileName, imageExtension));
-      for (const feature of batch.features) {
-        if (feature.frame !== 'image') {
-          throw new ConfigError(
-            `annotation ${feature.annotationId} is in the ${feature.frame} frame; COCO needs image pixel space (toImageSpace())`,
-          );
-        }
-        const shape = cocoShape(feature.geometry, width, height, rasterizer, {
-          annotationId: feature.annotationId,
-          imageId: batch.image.id,
-        });
-        if (shape === undefined) {
-          stats.skipped++;
-          warnings++;
-          ctx.warn({
-            code: 'DEGENERATE',
-            stage: name,
-            message: `annotation ${feature.annotationId} covers no pixel centre of ${imageId === batch.image.id ? 'its image' : `tile ${batch.canvas.x},${batch.canvas.y}`}; left out of COCO (area 0)`,
+      const tiled = batch.tile !== undefined;
+      const imageId = tiled ? tileImageId(batch) : batch.image.id;
+      const split = plan === undefined ? null : assignSplit(plan, batch.image.id);
+      const header = { image: cocoImage(batch, imageId, fileName, imageExtension), split, tile: tiled };
+      const part = await CocoPartWriter.open(ctx.out, cocoPartName(partsDir, imageId), header);
+      const trailer: CocoPartTrailer = { categories: [], annotations: 0, polygons: 0, rle: 0, skipped: 0 };
+      const used = new Map<number, string | null>();
+      try {
+        for (const feature of batch.features) {
+          if (feature.frame !== 'image') {
+            throw new ConfigError(
+              `annotation ${feature.annotationId} is in the ${feature.frame} frame; COCO needs image pixel space (toImageSpace())`,
+            );
+          }
+          const shape = cocoShape(feature.geometry, width, height, rasterizer, {
             annotationId: feature.annotationId,
             imageId: batch.image.id,
-            skipped: true,
           });
-          continue;
-        }
-        const classId = feature.classId ?? ctx.classes.unlabeled;
-        const id = batch.tile === undefined ? feature.id : ++tileCounter;
-        await sink.addAnnotation(
-          {
-            id,
+          if (shape === undefined) {
+            trailer.skipped++;
+            warnings++;
+            ctx.warn({
+              code: 'DEGENERATE',
+              stage: name,
+              message: `annotation ${feature.annotationId} covers no pixel centre of ${tiled ? `tile ${batch.canvas.x},${batch.canvas.y}` : 'its image'}; left out of COCO (area 0)`,
+              annotationId: feature.annotationId,
+              imageId: batch.image.id,
+              skipped: true,
+            });
+            continue;
+          }
+          const classId = feature.classId ?? ctx.classes.unlabeled;
+          if (!used.has(classId)) used.set(classId, feature.className ?? null);
+          const annotation: CocoAnnotation = {
+            // Tiles: one annotation can be in several tiles; ids are numbered at assembly.
+            id: tiled ? 0 : feature.id,
             image_id: imageId,
-            category_id: sink.useCategory(classId, feature.className),
+            category_id: classId,
             segmentation: shape.segmentation,
             area: shape.area,
             bbox: shape.bbox,
             iscrowd: 0,
             annotation_id: feature.id,
-          },
-          ctx.signal,
-        );
-        stats.annotations++;
-        if (Array.isArray(shape.segmentation)) stats.polygons++;
-        else stats.rle++;
+          };
+          await part.add(JSON.stringify(annotation), ctx.signal);
+          trailer.annotations++;
+          if (Array.isArray(shape.segmentation)) trailer.polygons++;
+          else trailer.rle++;
+        }
+        trailer.categories = [...used];
+        await part.commit(trailer);
+      } catch (e) {
+        await part.abort();
+        throw e;
       }
     },
     async close(ctx): Promise<WriterSummary> {
-      // Integer-like keys serialise in ascending numeric order, so splits.json is deterministic.
-      const discard = ctx.signal.aborted;
-      for (const file of files.values()) {
-        if (discard) await file.abort();
-        else written.push(await file.commit());
+      const stats = { annotations: 0, polygons: 0, rle: 0, skipped: 0, images: 0 };
+      const written: string[] = [];
+      const partsAbs = ctx.out.resolve(partsDir);
+      if (!ctx.signal.aborted) {
+        const info = {
+          description: ctx.project
+            ? `cytorx export of Cytomine project ${ctx.project.name}`
+            : 'cytorx export',
+          contributor: 'cytorx',
+          version: '1.0',
+        };
+        const supercategory =
+          options.supercategory ?? ctx.project?.ontologyName ?? ctx.project?.name ?? 'cytomine';
+        const files = new Map<string, CocoFile>();
+        try {
+          for (const part of plan === undefined ? [ANNOTATIONS] : plan.names) {
+            const rel = `${dir}/${plan === undefined ? part : `${part}.json`}`;
+            files.set(part, await CocoFile.open(ctx.out, rel, info, ctx.classes, supercategory));
+          }
+          const assignment: Record<string, string> = {};
+          let tileCounter = 0;
+          for (const path of await listCocoParts(partsAbs)) {
+            ctx.signal.throwIfAborted();
+            const part = await readCocoPart(path);
+            const { image, split, tile } = part.header;
+            const sink = files.get(split ?? ANNOTATIONS);
+            if (sink === undefined) {
+              throw new ConfigError(`COCO part ${path} is for split "${split}", not one of this writer's`);
+            }
+            if (split !== null) assignment[String(image.cytomine_image_id ?? image.id)] = split;
+            sink.addImage(image);
+            for await (const line of part.annotations()) {
+              await sink.addAnnotationJson(
+                tile ? `{"id":${++tileCounter}${line.slice(ID_PLACEHOLDER.length)}` : line,
+              );
+            }
+            const t = part.trailer();
+            for (const [id, className] of t.categories) sink.useCategory(id, className ?? undefined);
+            stats.annotations += t.annotations;
+            stats.polygons += t.polygons;
+            stats.rle += t.rle;
+            stats.skipped += t.skipped;
+            stats.images++;
+          }
+          // Integer-like keys serialise in ascending numeric order, so splits.json is deterministic.
+          for (const file of files.values()) written.push(await file.commit());
+          if (plan !== undefined) {
+            const rel = `${dir}/splits.json`;
+            await ctx.out.writeFile(rel, `${JSON.stringify(assignment, null, 1)}\n`);
+            written.push(rel);
+          }
+        } catch (e) {
+          for (const file of files.values()) await file.abort();
+          throw e;
+        }
       }
-      if (!discard && plan !== undefined) {
-        const rel = `${dir}/splits.json`;
-        await ctx.out.writeFile(rel, `${JSON.stringify(assignment, null, 1)}\n`);
-        written.push(rel);
-      }
+      if (!keepParts) await rm(partsAbs, { recursive: true, force: true });
       return {
         writer: name,
         files: written.sort(),
         items: stats.annotations,
         warnings,
-        details: { ...stats, images: [...files.values()].reduce((n, f) => n + f.imageCount, 0) },
+        details: stats,
       };
     },
   };
 });
+
+const ANNOTATIONS = 'annotations.json';
+/** How a tile annotation line starts before the assembly numbers it. */
+const ID_PLACEHOLDER = '{"id":0';
 
 function tileImageId(batch: ImageBatch): number {
   const { col, row } = batch.tile!;

@@ -1,3 +1,5 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import type { Geometry, Position } from '@cytorx/core';
 import {
   type CompressedRle,
@@ -363,5 +365,54 @@ describe('cocoWriter', () => {
     expect(() => cocoWriter({ split: [0.5, 0.5], splitNames: ['a', 'a'] })).toThrow(/distinct/);
     expect(() => cocoWriter({ fileName: 'uuid' as never })).toThrow(/fileName/);
     expect(() => cocoWriter({ imageExtension: '../png' })).toThrow(/imageExtension/);
+  });
+});
+
+describe('cocoWriter parts (order independence, resume)', () => {
+  const ids = [31, 7, 19, 4, 25];
+  const batches = (order: number[]) =>
+    order.map((id) => batch(image(id, 64, 48), [feature(id * 10, image(id, 64, 48), square)]));
+  const read = (root: string, rel: string) => readFile(path.join(root, rel), 'utf8');
+
+  it('the files do not depend on the order of the batches', async () => {
+    const a = await tempContext();
+    const b = await tempContext();
+    await lastValueFrom(from(batches(ids)).pipe(writeTo(a, cocoWriter({ split: [0.5, 0.5], seed: 3 }))));
+    await lastValueFrom(
+      from(batches([...ids].sort((x, y) => x - y))).pipe(
+        writeTo(b, cocoWriter({ split: [0.5, 0.5], seed: 3 })),
+      ),
+    );
+    for (const rel of ['coco/train.json', 'coco/val.json', 'coco/splits.json']) {
+      expect(await read(a.root, rel)).toBe(await read(b.root, rel));
+    }
+    const train = JSON.parse(await read(a.root, 'coco/train.json')) as Coco;
+    const trainIds = train.images.map((i) => i.id);
+    expect(trainIds).toEqual([...trainIds].sort((x, y) => x - y));
+  });
+
+  it('a cancelled run with keepParts, resumed with resume: true, equals an uninterrupted run', async () => {
+    const whole = await tempContext();
+    await lastValueFrom(from(batches(ids)).pipe(writeTo(whole, cocoWriter())));
+
+    const controller = new AbortController();
+    const first = await tempContext({ signal: controller.signal });
+    const w1 = cocoWriter({ keepParts: true, partsDir: '.state/coco' });
+    await w1.open!(first);
+    for (const b of batches(ids.slice(0, 3))) await w1.write(b, first);
+    controller.abort();
+    expect((await w1.close(first)).files).toEqual([]);
+    expect(await listFiles(first.root)).toEqual([31, 7, 19].map((id) => `.state/coco/${id}.jsonl`).sort());
+
+    const second = { ...first, signal: new AbortController().signal };
+    await lastValueFrom(
+      from(batches(ids.slice(2))).pipe(
+        writeTo(second, cocoWriter({ resume: true, partsDir: '.state/coco' })),
+      ),
+    );
+    expect(await read(second.root, 'coco/annotations.json')).toBe(
+      await read(whole.root, 'coco/annotations.json'),
+    );
+    expect(await listFiles(second.root)).toEqual(['coco/annotations.json']);
   });
 });
