@@ -131,6 +131,8 @@ export interface PipelineWarning {
   imageId?: number;
   /** True when the annotation was dropped from the output because of this problem. */
   skipped: boolean;
+  /** Pixels concerned, when the problem is about pixels (mask pixels claimed by several classes). */
+  pixels?: number;
 }
 
 /** Receives warnings. */

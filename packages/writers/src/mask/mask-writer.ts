@@ -180,6 +180,7 @@ export function maskWriter(options: MaskWriterOptions = {}): Writer {
             message: `${maskPath}: ${contested} pixels claimed by more than one class (overlap policy ${overlap})`,
             imageId,
             skipped: false,
+            pixels: contested,
           });
         }
       } catch (err) {
