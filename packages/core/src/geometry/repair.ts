@@ -146,11 +146,11 @@ function simpleLoops(ring: Position[]): Position[][] {
   return loops;
 }
 
-function withInserts(ring: Position[], inserts: Array<Array<[number, Position]>>): Position[] {
+function withInserts(ring: Position[], inserts: Array<Array<[number, Position]> | undefined>): Position[] {
   const out: Position[] = [];
   ring.forEach((p, i) => {
     if (out.length === 0 || !same(out[out.length - 1]!, p)) out.push(p);
-    const extra = inserts[i]!.slice().sort((a, b) => a[0] - b[0]);
+    const extra = (inserts[i] ?? []).slice().sort((a, b) => a[0] - b[0]);
     for (const [, q] of extra) if (!same(out[out.length - 1]!, q)) out.push(q);
   });
   while (out.length > 1 && same(out[0]!, out[out.length - 1]!)) out.pop();

@@ -12,9 +12,10 @@ export interface RingContacts {
   crossing: boolean;
   /**
    * Points to insert inside edges so every contact becomes a shared vertex:
-   * `inserts[r][i]` lists `[t, point]` for edge `i` (vertex i to i+1) of ring `r`, 0 < t < 1.
+   * `inserts[r][i]` lists `[t, point]` for edge `i` (vertex i to i+1) of ring `r`, 0 < t < 1
+   * (sparse: undefined for edges without inserts).
    */
-  inserts: Array<Array<Array<[number, Position]>>>;
+  inserts: Array<Array<Array<[number, Position]> | undefined>>;
 }
 
 interface Edge {
@@ -22,8 +23,6 @@ interface Edge {
   index: number;
   a: Position;
   b: Position;
-  lo: number;
-  hi: number;
 }
 
 const orient = (a: Position, b: Position, c: Position): number =>
@@ -43,13 +42,50 @@ const within = (a: Position, b: Position, p: Position): boolean =>
   p[1] <= Math.max(a[1], b[1]);
 
 /**
+ * Indices of `keys` in ascending key order: a counting sort into `n` buckets over
+ * `[min, max]`, then an insertion sort, which is linear on the nearly sorted result (the
+ * usual case for the edges of an outline).
+ */
+function sweepOrder(keys: Float64Array, min: number, max: number): Uint32Array {
+  const n = keys.length;
+  const scale = max > min ? (n - 1) / (max - min) : 0;
+  const counts = new Uint32Array(n + 1);
+  const bucket = new Uint32Array(n);
+  for (let k = 0; k < n; k++) {
+    const b = Math.min(n - 1, Math.max(0, Math.floor((keys[k]! - min) * scale)));
+    bucket[k] = b;
+    counts[b + 1]!++;
+  }
+  for (let b = 0; b < n; b++) counts[b + 1]! += counts[b]!;
+  const order = new Uint32Array(n);
+  for (let k = 0; k < n; k++) order[counts[bucket[k]!]!++] = k;
+  for (let i = 1; i < n; i++) {
+    const k = order[i]!;
+    const key = keys[k]!;
+    let j = i - 1;
+    while (j >= 0 && keys[order[j]!]! > key) {
+      order[j + 1] = order[j]!;
+      j--;
+    }
+    order[j + 1] = k;
+  }
+  return order;
+}
+
+/**
  * Finds every contact between edges of open rings (each ring is `[v0, ..., vn-1]`, the edge
  * vn-1→v0 included; consecutive vertices distinct). A sweep along the wider axis keeps the
  * cost near O(n log n) for ordinary outlines. Orientation tests use plain floating point.
  * @internal
  */
 export function findRingContacts(rings: ReadonlyArray<ReadonlyArray<Position>>): RingContacts {
-  const inserts = rings.map((r) => r.map((): Array<[number, Position]> => []));
+  const inserts = rings.map((): Array<Array<[number, Position]> | undefined> => []);
+  const push = (ring: number, index: number, t: number, p: Position): void => {
+    const edges = inserts[ring]!;
+    const list = edges[index];
+    if (list) list.push([t, p]);
+    else edges[index] = [[t, p]];
+  };
   let minX = Infinity;
   let maxX = -Infinity;
   let minY = Infinity;
@@ -63,38 +99,58 @@ export function findRingContacts(rings: ReadonlyArray<ReadonlyArray<Position>>):
     }
   }
   const axis: 0 | 1 = maxX - minX >= maxY - minY ? 0 : 1;
-  const edges: Edge[] = [];
-  rings.forEach((r, ring) => {
-    r.forEach((a, index) => {
-      const b = r[(index + 1) % r.length]!;
-      edges.push({ ring, index, a, b, lo: Math.min(a[axis], b[axis]), hi: Math.max(a[axis], b[axis]) });
-    });
-  });
-  edges.sort((e, f) => e.lo - f.lo);
-  // Hot loop on typed arrays: sweep bounds, other-axis bounds and coordinates.
-  const m = edges.length;
+  // Edges in sweep order (by their low end on the wider axis), as typed arrays for the hot
+  // loop: sweep bounds, other-axis bounds and coordinates.
   const other: 0 | 1 = axis === 0 ? 1 : 0;
+  let m = 0;
+  for (const r of rings) m += r.length;
+  const ringOfRaw = new Uint32Array(m);
+  const indexOfRaw = new Uint32Array(m);
+  const loRaw = new Float64Array(m);
+  let e = 0;
+  rings.forEach((r, ring) => {
+    for (let index = 0; index < r.length; index++) {
+      const a = r[index]!;
+      const b = r[(index + 1) % r.length]!;
+      ringOfRaw[e] = ring;
+      indexOfRaw[e] = index;
+      loRaw[e++] = Math.min(a[axis], b[axis]);
+    }
+  });
+  const order = sweepOrder(loRaw, axis === 0 ? minX : minY, axis === 0 ? maxX : maxY);
   const lo = new Float64Array(m);
   const hi = new Float64Array(m);
   const olo = new Float64Array(m);
   const ohi = new Float64Array(m);
   const xy = new Float64Array(4 * m);
-  edges.forEach((e, i) => {
-    lo[i] = e.lo;
-    hi[i] = e.hi;
-    olo[i] = Math.min(e.a[other], e.b[other]);
-    ohi[i] = Math.max(e.a[other], e.b[other]);
-    xy[4 * i] = e.a[0];
-    xy[4 * i + 1] = e.a[1];
-    xy[4 * i + 2] = e.b[0];
-    xy[4 * i + 3] = e.b[1];
-  });
+  for (let i = 0; i < m; i++) {
+    const k = order[i]!;
+    const r = rings[ringOfRaw[k]!]!;
+    const a = r[indexOfRaw[k]!]!;
+    const b = r[(indexOfRaw[k]! + 1) % r.length]!;
+    lo[i] = loRaw[k]!;
+    hi[i] = Math.max(a[axis], b[axis]);
+    olo[i] = Math.min(a[other], b[other]);
+    ohi[i] = Math.max(a[other], b[other]);
+    xy[4 * i] = a[0];
+    xy[4 * i + 1] = a[1];
+    xy[4 * i + 2] = b[0];
+    xy[4 * i + 3] = b[1];
+  }
+  /** The edge object, built only for the rare candidate pairs. */
+  const edgeAt = (i: number): Edge => {
+    const k = order[i]!;
+    const ring = ringOfRaw[k]!;
+    const index = indexOfRaw[k]!;
+    const r = rings[ring]!;
+    return { ring, index, a: r[index]!, b: r[(index + 1) % r.length]! };
+  };
 
   let found = false;
   let crossing = false;
   const add = (e: Edge, p: Position): void => {
     const t = paramOf(e.a, e.b, p);
-    if (t > 0 && t < 1) inserts[e.ring]![e.index]!.push([t, p]);
+    if (t > 0 && t < 1) push(e.ring, e.index, t, p);
   };
   /** Full classification of a candidate pair (rare: only pairs that may meet). */
   const contact = (s: Edge, u: Edge): void => {
@@ -133,7 +189,7 @@ export function findRingContacts(rings: ReadonlyArray<ReadonlyArray<Position>>):
       const p: Position = [s.a[0] + t * (s.b[0] - s.a[0]), s.a[1] + t * (s.b[1] - s.a[1])];
       found = true;
       crossing = true;
-      if (t > 0 && t < 1) inserts[s.ring]![s.index]!.push([t, p]);
+      if (t > 0 && t < 1) push(s.ring, s.index, t, p);
       add(u, p);
       return;
     }
@@ -168,7 +224,17 @@ export function findRingContacts(rings: ReadonlyArray<ReadonlyArray<Position>>):
       const d3 = (bx - ax) * (cy - ay) - (by - ay) * (cx - ax);
       const d4 = (bx - ax) * (dy - ay) - (by - ay) * (dx - ax);
       if ((d3 > 0 && d4 > 0) || (d3 < 0 && d4 < 0)) continue;
-      contact(edges[i]!, edges[j]!);
+      // Adjacent edges of a ring meet at their shared vertex; unless collinear (a possible
+      // spike), that is their only contact. This is the common case: skip it cheaply.
+      const ki = order[i]!;
+      const kj = order[j]!;
+      if (ringOfRaw[ki] === ringOfRaw[kj] && !(d1 === 0 && d2 === 0 && d3 === 0 && d4 === 0)) {
+        const n = rings[ringOfRaw[ki]!]!.length;
+        const a = indexOfRaw[ki]!;
+        const b = indexOfRaw[kj]!;
+        if ((a + 1) % n === b || (b + 1) % n === a) continue;
+      }
+      contact(edgeAt(i), edgeAt(j));
     }
   }
   return { found, crossing, inserts };

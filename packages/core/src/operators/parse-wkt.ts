@@ -1,6 +1,7 @@
 import type { OperatorFunction } from 'rxjs';
 import { mergeMap } from 'rxjs';
 import wkx from 'wkx';
+import { readWkt } from '../geometry/wkt-fast.js';
 import type { Feature, Geometry, PipelineWarning, Position, WarningSink } from '../pipeline/types.js';
 import type { Annotation, ImageInstance } from '../resources/types.js';
 
@@ -100,10 +101,12 @@ function lookup(images: ImageLookup, id: number | undefined): ImageInstance | un
 }
 
 /**
- * Parses each annotation's WKT `location` (with wkx) into a {@link Feature}: GeoJSON
+ * Parses each annotation's WKT `location` into a {@link Feature}: GeoJSON
  * geometry in Cytomine's frame (`frame: 'cytomine'`, origin bottom-left, y up), `scale` 1,
  * `id` = `annotationId` = the annotation id, `termIds` from `annotation.term`. Points and lines
- * pass through as such; z/m coordinates are dropped.
+ * pass through as such; z/m coordinates are dropped. The usual 2-D grammar is read by a fast
+ * built-in reader (property-tested to agree with wkx); anything else (EMPTY, SRID prefixes,
+ * errors) goes to wkx, the reference, whose message ends up in the warning.
  *
  * An annotation that cannot be used is dropped with a warning (`skipped: true`) and the
  * stream goes on: missing, malformed or non-finite WKT (`INVALID_WKT`), an `EMPTY` geometry
@@ -158,9 +161,10 @@ export function parseWkt(options: ParseWktOptions): OperatorFunction<Annotation,
       );
       return [];
     }
-    let geometry: Geometry | undefined;
+    let geometry: Geometry | undefined = readWkt(wktText);
     try {
-      geometry = toGeometry(wkx.Geometry.parse(wktText).toGeoJSON());
+      // Fast path for the usual grammar; wkx (the reference) for everything else and errors.
+      geometry ??= toGeometry(wkx.Geometry.parse(wktText).toGeoJSON());
     } catch (error) {
       const why = error instanceof Error ? error.message : String(error);
       warn(
