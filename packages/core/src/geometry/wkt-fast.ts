@@ -6,7 +6,8 @@ import type { Geometry, Position } from '../pipeline/types.js';
  * optionally tagged Z, M or ZM (extra ordinates dropped), upper case and spaces (as wkx).
  * Returns `undefined` for anything else (EMPTY, SRID prefixes, malformed text, non-finite
  * numbers), so the caller can fall back to wkx, the reference parser, which either reads it
- * or says what is wrong. About 20 times faster than wkx on large polygons.
+ * or says what is wrong. About 3 times faster than wkx (CPU time, 10,000 polygons of about
+ * 140 vertices: 0.22 s against 0.63 s).
  * @internal
  */
 export function readWkt(text: string): Geometry | undefined {
@@ -16,6 +17,8 @@ export function readWkt(text: string): Geometry | undefined {
   r.ws();
   return r.i === text.length ? g : undefined;
 }
+
+const POW10 = Array.from({ length: 16 }, (_, k) => 10 ** k);
 
 class Reader {
   i = 0;
@@ -47,12 +50,46 @@ class Reader {
     this.ws();
     const s = this.s;
     const start = this.i;
-    let c = s.charCodeAt(this.i);
-    // digits, sign, dot, exponent
+    let i = start;
+    let c = s.charCodeAt(i);
+    // Fast path (Clinger): [-]digits[.digits] with at most 15 significant digits is
+    // mantissa / 10^k, both exact, so one correctly rounded division equals Number(text).
+    let neg = false;
+    if (c === 45) {
+      neg = true;
+      c = s.charCodeAt(++i);
+    }
+    let mant = 0;
+    let digits = 0;
+    let frac = 0;
+    while (c >= 48 && c <= 57) {
+      mant = mant * 10 + (c - 48);
+      digits++;
+      c = s.charCodeAt(++i);
+    }
+    if (c === 46) {
+      c = s.charCodeAt(++i);
+      while (c >= 48 && c <= 57) {
+        mant = mant * 10 + (c - 48);
+        digits++;
+        frac++;
+        c = s.charCodeAt(++i);
+      }
+    }
+    const simple = digits > 0 && digits <= 15 && c !== 101 && c !== 69 && c !== 43 && c !== 45 && c !== 46;
+    if (simple) {
+      this.i = i;
+      const v = frac === 0 ? mant : mant / POW10[frac]!;
+      return neg ? -v : v;
+    }
+    // General case: digits, sign, dot, exponent, then Number().
+    i = start;
+    c = s.charCodeAt(i);
     while ((c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46 || c === 101 || c === 69)
-      c = s.charCodeAt(++this.i);
-    if (this.i === start) return Number.NaN;
-    return Number(s.slice(start, this.i));
+      c = s.charCodeAt(++i);
+    this.i = i;
+    if (i === start) return Number.NaN;
+    return Number(s.slice(start, i));
   }
 
   position(): Position | undefined {

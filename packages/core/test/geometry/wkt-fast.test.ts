@@ -136,3 +136,26 @@ describe('readWkt (fast path) agrees with wkx', () => {
     });
   });
 });
+
+describe('readWkt numbers', () => {
+  it('property: every number reads exactly as Number() reads it (fast decimal path and general path)', () => {
+    const text = fc.oneof(
+      fc.double({ noNaN: true, noDefaultInfinity: true }).map((v) => String(v)),
+      fc
+        .tuple(fc.double({ min: -1e7, max: 1e7, noNaN: true }), fc.integer({ min: 0, max: 20 }))
+        .map(([v, k]) => v.toFixed(k)),
+      fc
+        .tuple(fc.integer({ min: -(2 ** 53) + 1, max: 2 ** 53 - 1 }), fc.integer({ min: 0, max: 17 }))
+        .map(([m, k]) => {
+          const s = String(Math.abs(m)).padStart(k + 1, '0');
+          return `${m < 0 ? '-' : ''}${k > 0 ? `${s.slice(0, -k)}.${s.slice(-k)}` : s}`;
+        }),
+    );
+    fc.assert(
+      fc.property(text, text, (x, y) => {
+        expect(readWkt(`POINT (${x} ${y})`)).toEqual({ type: 'Point', coordinates: [Number(x), Number(y)] });
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
