@@ -196,4 +196,10 @@ export interface EmulatorStats {
   resetsInjected: number;
   /** Requests refused with 401. */
   authFailures: number;
+  /**
+   * Connections the client closed before its response was completely sent (while the server
+   * waited, processed or wrote the body): a cancelled request. Resets the emulator injects and
+   * connections `close()` destroys do not count.
+   */
+  clientAborts: number;
 }

@@ -1,14 +1,13 @@
 import { intersectsRect } from '../geometry/intersects-rect.js';
 import { parseWkt } from '../geometry/wkt.js';
 import type { RequestContext, RouteResponse } from '../server/context.js';
-import { listResponse } from '../server/envelope.js';
-import { annotationUrls, gisFields, termIds, userByTerm, wktEnvelope } from '../server/json.js';
+import { listResponseJson } from '../server/envelope.js';
+import { wktEnvelope } from '../server/json.js';
 import { parseBool, parseDateMs, parseLong, parseLongList, toParam } from '../server/params.js';
 import { badRequest, HttpAnswer, notFound } from '../server/respond.js';
 import type { DatasetAnnotation, DatasetImage } from '../types.js';
+import { GROUPS, type Group, itemLayout } from './annotation-item.js';
 
-const GROUPS = ['basic', 'meta', 'wkt', 'gis', 'term', 'image', 'user', 'slice', 'track'] as const;
-type Group = (typeof GROUPS)[number];
 const GROUP_PARAM: Record<Group, string> = {
   basic: 'Basic',
   meta: 'Meta',
@@ -134,70 +133,55 @@ export function listAnnotations(ctx: RequestContext): RouteResponse {
     return true;
   };
 
-  // ORDER BY a.id DESC (annotations are stored in ascending id order).
-  const result: DatasetAnnotation[] = [];
-  for (let k = d.annotations.length - 1; k >= 0; k--) {
-    const a = d.annotations[k]!;
-    if (matches(a)) result.push(a);
-  }
+  // The filtered, ORDER BY a.id DESC result depends only on the filters: cached per filter set
+  // (annotations are stored in ascending id order).
+  const sortedIds = (set: ReadonlySet<number> | null | undefined) =>
+    set ? [...set].sort((x, y) => x - y) : null;
+  const key = [
+    project,
+    sortedIds(imageSet),
+    sortedIds(userSet),
+    sortedIds(termSet),
+    sortedIds(usersForTermSet),
+    noTerm,
+    multipleTerm,
+    reviewed,
+    notReviewedOnly,
+    afterThan,
+    beforeThan,
+    sortedIds(excludedSet),
+    bbox,
+  ]
+    .map(String)
+    .join('|');
+  const result = ctx.state.listings.get(ctx.state.version, d.annotations, key, () => {
+    const out: DatasetAnnotation[] = [];
+    for (let k = d.annotations.length - 1; k >= 0; k--) {
+      const a = d.annotations[k]!;
+      if (matches(a)) out.push(a);
+    }
+    return out;
+  });
 
   const groups = groupsToShow(q);
-  const scalarTerm = termSet !== null && !groups.has('term');
-  const cls = reviewed
-    ? 'be.cytomine.domain.ontology.ReviewedAnnotation'
-    : 'be.cytomine.domain.ontology.UserAnnotation';
   const usersById = new Map(d.users.map((u) => [u.id, u]));
-  const url = ctx.state.url;
-
-  const toItem = (a: DatasetAnnotation): Record<string, unknown> => {
-    const img = images.get(a.image);
-    const item: Record<string, unknown> = { class: cls, id: a.id };
-    if (groups.has('meta')) {
-      Object.assign(item, {
-        created: a.created,
-        updated: a.updated,
-        image: a.image,
-        slice: img?.slice ?? null,
-        project: a.project,
-        user: a.user,
-        nbComments: 0,
-        countReviewedAnnotations: a.reviewed ? 1 : 0,
-        reviewed: a.reviewed,
-        ...annotationUrls(url, a),
-      });
-    }
-    if (groups.has('wkt')) {
-      item.location = a.location;
-      item.geometryCompression = 0.0;
-    }
-    if (groups.has('gis')) Object.assign(item, gisFields(a, img));
-    if (groups.has('term')) {
-      item.term = termIds(a);
-      item.userByTerm = userByTerm(a);
-    } else if (scalarTerm) {
-      const ids = termIds(a);
-      item.term = ids[0] ?? null;
-    }
-    if (groups.has('image')) {
-      item.originalFilename = img?.filename ?? null;
-      item.instanceFilename = img?.filename ?? null;
-    }
-    if (groups.has('user')) {
-      const u = usersById.get(a.user);
-      item.creator = u?.username ?? null;
-      item.name = u ? `${u.firstname} ${u.lastname}` : null;
-    }
-    if (groups.has('slice')) Object.assign(item, { channel: 0, zStack: 0, time: 0 });
-    if (groups.has('track')) Object.assign(item, { track: [], annotationTrack: [] });
-    return item;
-  };
-
-  // Columns are decided from the first row of the whole result: a key whose value is null there
-  // is absent from every item.
-  const first = result[0] ? toItem(result[0]) : {};
-  const dropped = Object.keys(first).filter((k) => first[k] === null || first[k] === undefined);
-  return listResponse(ctx, result, 'memory', toItem, (page) => {
-    if (dropped.length === 0) return;
-    for (const item of page) for (const k of dropped) delete item[k];
-  });
+  const layout = itemLayout(
+    {
+      groups,
+      scalarTerm: termSet !== null && !groups.has('term'),
+      cls: reviewed
+        ? 'be.cytomine.domain.ontology.ReviewedAnnotation'
+        : 'be.cytomine.domain.ontology.UserAnnotation',
+      images,
+      users: usersById,
+      baseUrl: ctx.state.url,
+    },
+    result[0],
+  );
+  const cache = ctx.state.items;
+  return listResponseJson(ctx, result, 'memory', (a) =>
+    cache.get(layout.key, a, images.get(a.image), usersById.get(a.user), () =>
+      JSON.stringify(layout.build(a)),
+    ),
+  );
 }

@@ -1,38 +1,11 @@
 import jpeg from 'jpeg-js';
-import { PNG } from 'pngjs';
 import type { RequestContext, RouteResponse } from '../server/context.js';
 import { apiError, notFound } from '../server/respond.js';
+import { renderRegion, SLIDE_PERIOD } from './slide-pixel.js';
+import { slidePng } from './slide-png.js';
 
 /** Largest window side, as legacy IMS (`MAX_SIZE_WINDOW_REQUEST`). */
 export const MAX_WINDOW_SIDE = 5000;
-
-/**
- * The synthetic slide: the pixel at top-left coordinates (x, y) (y down) has
- * `R = x & 255`, `G = y & 255`, `B = ((x >> 8) & 15) << 4 | ((y >> 8) & 15)`.
- */
-export function slidePixel(x: number, y: number): [number, number, number] {
-  return [x & 255, y & 255, (((x >> 8) & 15) << 4) | ((y >> 8) & 15)];
-}
-
-/** Renders the RGBA pixels of the slide region `[x, x+w) x [y, y+h)`. */
-export function renderRegion(x: number, y: number, w: number, h: number): Buffer {
-  const data = Buffer.alloc(w * h * 4);
-  let o = 0;
-  for (let j = 0; j < h; j++) {
-    const yy = y + j;
-    const g = yy & 255;
-    const by = (yy >> 8) & 15;
-    for (let i = 0; i < w; i++) {
-      const xx = x + i;
-      data[o] = xx & 255;
-      data[o + 1] = g;
-      data[o + 2] = (((xx >> 8) & 15) << 4) | by;
-      data[o + 3] = 255;
-      o += 4;
-    }
-  }
-  return data;
-}
 
 /**
  * `GET|POST /api/imageinstance/{id}/window-{x}-{y}-{w}-{h}.{png|jpg}`: a full-resolution
@@ -63,14 +36,17 @@ export function imageWindow(ctx: RequestContext): RouteResponse {
   if (x1 <= x0 || y1 <= y0) return apiError(400, `Window ${x},${y},${w},${h} is outside the image`);
   const cw = x1 - x0;
   const ch = y1 - y0;
-  const data = renderRegion(x0, y0, cw, ch);
   const headers = { 'x-cytorx-window': `${x0},${y0},${cw},${ch}` };
+  // The slide is the same for every image and repeats every SLIDE_PERIOD px.
+  const region = `${x0 % SLIDE_PERIOD},${y0 % SLIDE_PERIOD},${cw},${ch}`;
   if (format === 'png') {
-    const png = new PNG({ width: cw, height: ch });
-    png.data = data;
-    const bytes = PNG.sync.write(png, { colorType: 2 });
+    const bytes = ctx.state.windows.get(`png:${region}`, () => slidePng(x0, y0, cw, ch));
     return { status: 200, body: bytes, contentType: 'image/png', headers };
   }
-  const bytes = jpeg.encode({ data, width: cw, height: ch }, 90).data;
+  const bytes = ctx.state.windows.get(`jpeg:${region}`, () => {
+    const data = renderRegion(x0, y0, cw, ch);
+    const { data: jpg } = jpeg.encode({ data, width: cw, height: ch }, 90);
+    return Buffer.isBuffer(jpg) ? jpg : Buffer.from(jpg);
+  });
   return { status: 200, body: bytes, contentType: 'image/jpeg', headers };
 }

@@ -1,4 +1,7 @@
 import type { IncomingMessage } from 'node:http';
+import type { ListingCache } from '../routes/annotation-cache.js';
+import type { ItemCache } from '../routes/item-cache.js';
+import type { WindowCache } from '../routes/window-cache.js';
 import type { BatchStyle, Dataset, DatasetUser, FaultOptions } from '../types.js';
 
 /** Mutable state of a running emulator, shared by the route handlers. */
@@ -8,6 +11,14 @@ export interface EmulatorState {
   faults: FaultOptions;
   /** Base URL, e.g. `http://127.0.0.1:41234`. */
   url: string;
+  /** Dataset version: incremented on every write (each `wrote()`), it invalidates cached listings. */
+  version: number;
+  /** Filtered, sorted annotation listings per filter set. */
+  listings: ListingCache;
+  /** JSON text of listing items. */
+  items: ItemCache;
+  /** Encoded image windows. */
+  windows: WindowCache;
 }
 
 /** What a route handler receives. */
@@ -23,7 +34,7 @@ export interface RequestContext {
   body: unknown;
   user: DatasetUser;
   state: EmulatorState;
-  /** Count a data change (stats.writes). */
+  /** Count a data change (stats.writes) and bump the dataset version. */
   wrote(n?: number): void;
 }
 

@@ -4,6 +4,9 @@ import { badRequest } from './respond.js';
 
 const MAX_INT = 2_147_483_647;
 
+/** Content type of JSON answers. */
+export const JSON_CONTENT_TYPE = 'application/json;charset=UTF-8';
+
 /** Page parameters read from `max` and `offset` (`max=0` means everything). */
 export interface PageRequest {
   max: number;
@@ -18,6 +21,36 @@ export function pageRequest(ctx: RequestContext): PageRequest {
   return { max: max === 0 ? MAX_INT : max, offset };
 }
 
+/** The part of a list of `size` items that a request asks for (after the `pageCap` fault). */
+export interface PageSlice extends PageRequest {
+  /** First index of the page. */
+  start: number;
+  /** Index after the page's last item. */
+  end: number;
+}
+
+/** Reads `max`/`offset` (400 when negative) and bounds the page of a list of `size` items. */
+export function pageSlice(ctx: RequestContext, size: number): PageSlice {
+  const { max, offset } = pageRequest(ctx);
+  const cap = ctx.state.faults.pageCap;
+  const limit = cap !== undefined && cap > 0 ? Math.min(max, cap) : max;
+  return { max, offset, start: Math.min(offset, size), end: Math.min(size, offset + limit) };
+}
+
+function envelopeFields(
+  p: PageSlice,
+  size: number,
+  pageLength: number,
+  kind: 'memory' | 'db',
+): { offset: number; perPage: number; size: number; totalPages: number } {
+  return {
+    offset: p.offset,
+    perPage: kind === 'memory' ? Math.min(p.max, size) : Math.min(p.max, pageLength),
+    size,
+    totalPages: size === 0 ? 0 : Math.ceil(size / p.max),
+  };
+}
+
 /**
  * The §3.2 list envelope. `kind` picks the meaning of `perPage`: `memory` lists give
  * `min(max, size)`, `db` pages give `min(max, items in this page)`. The fault option
@@ -28,22 +61,26 @@ export function listResponse<T, R>(
   items: readonly T[],
   kind: 'memory' | 'db',
   map: (item: T) => R,
-  post?: (page: R[]) => void,
 ): RouteResponse {
-  const { max, offset } = pageRequest(ctx);
-  const cap = ctx.state.faults.pageCap;
-  const limit = cap !== undefined && cap > 0 ? Math.min(max, cap) : max;
-  const size = items.length;
-  const page = items.slice(offset, Math.min(size, offset + limit)).map(map);
-  post?.(page);
-  return {
-    status: 200,
-    body: {
-      collection: page,
-      offset,
-      perPage: kind === 'memory' ? Math.min(max, size) : Math.min(max, page.length),
-      size,
-      totalPages: size === 0 ? 0 : Math.ceil(size / max),
-    },
-  };
+  const p = pageSlice(ctx, items.length);
+  const page = items.slice(p.start, p.end).map(map);
+  return { status: 200, body: { collection: page, ...envelopeFields(p, items.length, page.length, kind) } };
+}
+
+/**
+ * {@link listResponse} written as JSON text: `item` gives the JSON of each item of the page
+ * (only the page is serialised); the bytes are those of `JSON.stringify` of the envelope.
+ */
+export function listResponseJson<T>(
+  ctx: RequestContext,
+  items: readonly T[],
+  kind: 'memory' | 'db',
+  item: (x: T) => string,
+): RouteResponse {
+  const p = pageSlice(ctx, items.length);
+  const parts: string[] = [];
+  for (let k = p.start; k < p.end; k++) parts.push(item(items[k]!));
+  const e = envelopeFields(p, items.length, parts.length, kind);
+  const text = `{"collection":[${parts.join(',')}],"offset":${e.offset},"perPage":${e.perPage},"size":${e.size},"totalPages":${e.totalPages}}`;
+  return { status: 200, body: Buffer.from(text, 'utf8'), contentType: JSON_CONTENT_TYPE };
 }

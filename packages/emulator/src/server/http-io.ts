@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Dataset, EmulatorStats, GenerateOptions } from '../types.js';
 import type { RouteResponse } from './context.js';
+import { JSON_CONTENT_TYPE } from './envelope.js';
 
 /** Zeroed request counters. */
 export function emptyStats(): EmulatorStats {
@@ -12,6 +13,7 @@ export function emptyStats(): EmulatorStats {
     failuresInjected: 0,
     resetsInjected: 0,
     authFailures: 0,
+    clientAborts: 0,
   };
 }
 
@@ -25,15 +27,17 @@ export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeou
 
 /** Bytes and content type of a route response (JSON unless raw bytes). */
 export function serialise(r: RouteResponse): { bytes: Buffer; contentType: string } {
-  if (Buffer.isBuffer(r.body) || r.body instanceof Uint8Array) {
+  if (r.body instanceof Uint8Array) {
     return {
-      bytes: Buffer.from(r.body as Uint8Array),
+      bytes: Buffer.isBuffer(r.body)
+        ? r.body
+        : Buffer.from(r.body.buffer, r.body.byteOffset, r.body.byteLength),
       contentType: r.contentType ?? 'application/octet-stream',
     };
   }
   return {
     bytes: Buffer.from(JSON.stringify(r.body)),
-    contentType: r.contentType ?? 'application/json;charset=UTF-8',
+    contentType: r.contentType ?? JSON_CONTENT_TYPE,
   };
 }
 

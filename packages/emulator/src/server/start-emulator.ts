@@ -1,7 +1,10 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { generateDataset } from '../dataset/generate-dataset.js';
+import { ListingCache } from '../routes/annotation-cache.js';
+import { ItemCache } from '../routes/item-cache.js';
 import { ping } from '../routes/resources.js';
+import { WindowCache } from '../routes/window-cache.js';
 import type {
   AuthMode,
   BatchStyle,
@@ -107,12 +110,22 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     batchStyle: options.batchStyle ?? 'spring',
     faults: injector.current,
     url: '',
+    version: 0,
+    listings: new ListingCache(),
+    items: new ItemCache(),
+    windows: new WindowCache(),
   };
   let stats = emptyStats();
   const sockets = new Set<Socket>();
+  // Responses cut on purpose (injected resets, close()): not client aborts.
+  const cutByServer = new WeakSet<ServerResponse>();
+  let closing = false;
 
   const send = (res: ServerResponse, r: RouteResponse, resetMidBody: boolean): void => {
-    if (resetMidBody) stats.resetsInjected++;
+    if (resetMidBody) {
+      stats.resetsInjected++;
+      cutByServer.add(res);
+    }
     sendResponse(res, r, resetMidBody);
   };
 
@@ -209,6 +222,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       state,
       wrote: (n = 1) => {
         writes += n;
+        state.version++;
       },
     };
     let response: RouteResponse;
@@ -224,8 +238,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   };
 
   const server = createServer((req, res) => {
+    res.on('close', () => {
+      if (!res.writableFinished && !closing && !cutByServer.has(res)) stats.clientAborts++;
+    });
     handle(req, res).catch((e: unknown) => {
       if (res.headersSent) {
+        cutByServer.add(res);
         res.destroy();
         return;
       }
@@ -276,6 +294,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       stats = emptyStats();
     },
     close(): Promise<void> {
+      closing = true;
       return new Promise((resolve) => {
         server.close(() => resolve());
         for (const s of sockets) s.destroy();
