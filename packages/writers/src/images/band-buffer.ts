@@ -1,11 +1,5 @@
+import type { DecodedWindow } from './decode-png.js';
 import type { Band, RegionPlan, WindowRequest } from './region-plan.js';
-
-/** A decoded window: RGBA pixels, `width × height`, row-major. */
-export interface DecodedWindow {
-  width: number;
-  height: number;
-  data: Uint8Array;
-}
 
 /** Largest block whose channel sums fit a Uint32 (4096² × 255 < 2³²). */
 const UINT32_BLOCK = 4096;
@@ -58,18 +52,21 @@ export class BandBuffer {
     const { plan } = this;
     const { block } = plan;
     const d = img.data;
-    const rowBytes = img.width * 4;
+    const step = img.channels;
+    // Grey (+alpha) windows give R = G = B; alpha is dropped.
+    const g1 = step >= 3 ? 1 : 0;
+    const b2 = step >= 3 ? 2 : 0;
     if (this.direct !== undefined) {
       const out = this.direct;
       const col = req.x - plan.x;
       for (let j = 0; j < ch; j++) {
         const orow = req.y + j - plan.y - this.band.r0;
         let o = orow * this.stride + 1 + 3 * col;
-        let s = j * rowBytes;
-        for (let i = 0; i < cw; i++, s += 4, o += 3) {
+        let s = img.offset + j * img.stride;
+        for (let i = 0; i < cw; i++, s += step, o += 3) {
           out[o] = d[s]!;
-          out[o + 1] = d[s + 1]!;
-          out[o + 2] = d[s + 2]!;
+          out[o + 1] = d[s + g1]!;
+          out[o + 2] = d[s + b2]!;
         }
       }
       return cw * ch;
@@ -83,17 +80,17 @@ export class BandBuffer {
       const orow = Math.floor(sy / block) - plan.y - this.band.r0;
       let sx = req.x;
       let o = orow * width + Math.floor(sx / block) - plan.x;
-      let s = j * rowBytes;
+      let s = img.offset + j * img.stride;
       while (sx < xEnd) {
         const end = Math.min(xEnd, (Math.floor(sx / block) + 1) * block);
         let r = 0;
         let g = 0;
         let b = 0;
         const n = end - sx;
-        for (; sx < end; sx++, s += 4) {
+        for (; sx < end; sx++, s += step) {
           r += d[s]!;
-          g += d[s + 1]!;
-          b += d[s + 2]!;
+          g += d[s + g1]!;
+          b += d[s + b2]!;
         }
         sums[3 * o] = sums[3 * o]! + r;
         sums[3 * o + 1] = sums[3 * o + 1]! + g;

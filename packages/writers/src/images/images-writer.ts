@@ -6,13 +6,13 @@ import {
   getImageWindow,
   type ImageBatch,
 } from '@cytorx/core';
-import { PNG } from 'pngjs';
-import { map, type Observable } from 'rxjs';
+import { mergeMap, type Observable } from 'rxjs';
 import { batchKey } from '../batch-key.js';
 import type { AtomicFile } from '../fs/output-dir.js';
 import { PngStream } from '../mask/png-stream.js';
 import type { Writer, WriterContext, WriterSummary } from '../writer.js';
-import { bytesPerPixel, type DecodedWindow } from './band-buffer.js';
+import { bytesPerPixel } from './band-buffer.js';
+import { type DecodedWindow, decodePng } from './decode-png.js';
 import { blockOf, planRegion, type RegionPlan, type WindowRequest } from './region-plan.js';
 import { streamRegion } from './stream-region.js';
 
@@ -136,7 +136,7 @@ export function imagesWriter(options: ImagesWriterOptions): Writer {
 
   const fetchWindow = (imageId: number, w: WindowRequest): Observable<DecodedWindow> =>
     getImageWindow(client, imageId, { x: w.x, y: w.y, width: w.width, height: w.height, format: 'png' }).pipe(
-      map((bytes) => decodePng(bytes, imageId, w)),
+      mergeMap((bytes) => decodeWindow(bytes, imageId, w)),
     );
 
   return {
@@ -254,10 +254,9 @@ function mpx(n: number): string {
 }
 
 /** Decodes a window answer; anything but a PNG is a `BadResponseError` naming the window. */
-function decodePng(bytes: Uint8Array, imageId: number, w: WindowRequest): DecodedWindow {
+async function decodeWindow(bytes: Uint8Array, imageId: number, w: WindowRequest): Promise<DecodedWindow> {
   try {
-    const png = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
-    return { width: png.width, height: png.height, data: png.data };
+    return await decodePng(bytes);
   } catch (err) {
     throw new BadResponseError(
       {

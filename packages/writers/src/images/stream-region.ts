@@ -1,6 +1,7 @@
 import { AbortedError } from '@cytorx/core';
 import { concat, concatMap, defer, from, mergeMap, type Observable, type Subscription } from 'rxjs';
-import { BandBuffer, type DecodedWindow } from './band-buffer.js';
+import { BandBuffer } from './band-buffer.js';
+import type { DecodedWindow } from './decode-png.js';
 import type { RegionPlan, WindowRequest } from './region-plan.js';
 
 /** Options of {@link streamRegion}. */

@@ -1,6 +1,7 @@
 import { Observable } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { bytesPerPixel, type DecodedWindow } from '../../src/images/band-buffer.js';
+import { bytesPerPixel } from '../../src/images/band-buffer.js';
+import type { DecodedWindow } from '../../src/images/decode-png.js';
 import { planRegion, type RegionPlan, type WindowRequest } from '../../src/images/region-plan.js';
 import { streamRegion } from '../../src/images/stream-region.js';
 import { firstDiff, oracle, slide } from './helpers.js';
@@ -25,7 +26,7 @@ function render(w: WindowRequest): DecodedWindow {
       data.set([...slide(w.x + i, w.y + j), 255], 4 * (j * w.width + i));
     }
   }
-  return { width: w.width, height: w.height, data };
+  return { width: w.width, height: w.height, channels: 4, stride: 4 * w.width, offset: 0, data };
 }
 
 /** Undoes the Sub filter of PNG rows; returns RGB. */
