@@ -2,6 +2,7 @@
 
 export { batchKey } from './batch-key.js';
 export { type CocoWriterOptions, cocoWriter } from './coco/coco-writer.js';
+export { type MergeCocoResult, mergeCoco } from './coco/merge-coco.js';
 export {
   type CompressedRle,
   compressRle,
@@ -14,6 +15,16 @@ export {
   rleToString,
 } from './coco/rle.js';
 export { defineWriter } from './define-writer.js';
+export { exportProject } from './export/export-project.js';
+export type {
+  ExportEvent,
+  ExportFormat,
+  ExportOptions,
+  ExportSummary,
+  ExportWriterReport,
+} from './export/export-types.js';
+export { parseShard, type Shard, shardOf } from './export/shard.js';
+export { zoomFor } from './export/zoom-for.js';
 export { type AtomicFile, createOutputDir, isTemporaryName, type OutputDir } from './fs/output-dir.js';
 export { safeSegment } from './fs/safe-name.js';
 export type { GeojsonFlavor } from './geojson/feature-json.js';

@@ -1,0 +1,259 @@
+import { readFile } from 'node:fs/promises';
+import {
+  type ClassMapping,
+  ConfigError,
+  type CytomineClient,
+  classMappingToJson,
+  defaultClassMapping,
+  getProject,
+  listImages,
+  listTerms,
+  parseClassMapping,
+} from '@cytorx/core';
+import { defer, firstValueFrom, from, lastValueFrom, mergeMap, type Observable, of, toArray } from 'rxjs';
+import { cocoWriter } from '../coco/coco-writer.js';
+import { createOutputDir } from '../fs/output-dir.js';
+import { geojsonWriter } from '../geojson/geojson-writer.js';
+import { imagesWriter } from '../images/images-writer.js';
+import { maskWriter } from '../mask/mask-writer.js';
+import type { Writer } from '../writer.js';
+import { createWriterContext } from '../writer-context.js';
+import { checkExportOptions, type ExportConfig, resolveTermFilter } from './export-config.js';
+import { ExportRun } from './export-run.js';
+import type { ExportEvent, ExportOptions, ExportSummary } from './export-types.js';
+import { MANIFEST, RunState, STATE_DIR } from './run-state.js';
+import { shardOf } from './shard.js';
+import { toCytomineBatch, trackWriter } from './tracked-writer.js';
+import { zoomFor } from './zoom-for.js';
+
+/** Largest canvas `withImages` fetches for one untiled image (the images writer's default). */
+const MAX_IMAGE_PIXELS = 100_000_000;
+
+/**
+ * Exports a Cytomine project to a training dataset and reports progress as events. Composes
+ * the public pieces: project → ontology terms → images (filters, shard) → per image, at most
+ * `concurrency` at a time: `listAnnotations` (server-side filters, pages fetched concurrently)
+ * → `parseWkt` → `toImageSpace` → `resolveTerms` → `mapClasses` → `repair` → `clipToImage` →
+ * `scale` (zoom) → one `ImageBatch` per image (empty ones too) → `tileBatch` (with `tile`) →
+ * `writeTo(geojson, mask, coco, images?, ...writers)`.
+ *
+ * Output in `out`: `classes.json`, `geojson/{imageId}.geojson`, `masks/{imageId}_mask.png`,
+ * `coco/annotations.json` (or split files), `images/...` (with `withImages`), tiles as
+ * `{dir}/{imageId}/{x}_{y}.*`, `report.json` (counts per class and image, every skipped
+ * annotation with its reason, contested pixels, writers) and `manifest.json` (what is
+ * complete). Every file is written atomically. Nothing in the output depends on timing or
+ * concurrency (aggregates are sorted by image id), so a run resumed after a kill (`resume`)
+ * produces the same bytes as an uninterrupted one. Memory is bounded by the images in flight.
+ *
+ * Cold: each subscription runs the export; unsubscribing (or aborting `signal`) stops it, the
+ * writers discard incomplete files, and images already recorded stay complete for a resume.
+ *
+ * @param client - A client from `createClient` (its retries, page size and pool apply).
+ * @param options - See {@link ExportOptions}; defaults: formats `geojson,mask`, concurrency 4,
+ *   multiTerm `first`, overlap `smaller-on-top`, coords `image`, full resolution, no tiles.
+ * @returns Events ({@link ExportEvent}): `start`, per-image progress, files, warnings, `done`.
+ * @throws ConfigError `CYTORX_CONFIG` synchronously for invalid options, and as the stream's
+ *   error for an unknown term or image, or a resume into a directory written with other
+ *   options; `CYTORX_HTTP`/`CYTORX_NETWORK`/`CYTORX_AUTH`/`CYTORX_NOT_FOUND` from the client;
+ *   `CYTORX_WRITER` after `done` when a writer failed (unless `errorOnFailure: false`).
+ * @example
+ * ```ts
+ * import { createClient } from '@cytorx/core';
+ * import { exportProject } from '@cytorx/writers';
+ * import { filter, lastValueFrom } from 'rxjs';
+ * const client = createClient({ host, publicKey, privateKey });
+ * const done = await lastValueFrom(
+ *   exportProject(client, { project: 12, out: './dataset', formats: ['geojson', 'mask', 'coco'] })
+ *     .pipe(filter((e) => e.type === 'done')),
+ * );
+ * console.log(done.summary.report);
+ * ```
+ */
+export function exportProject(client: CytomineClient, options: ExportOptions): Observable<ExportEvent> {
+  const config = checkExportOptions(options);
+  const extra = options.writers ?? [];
+  return defer(() => from(prepare(client, config, options, extra))).pipe(
+    mergeMap((prepared) => ('finished' in prepared ? of(...prepared.finished) : prepared.run.run())),
+  );
+}
+
+async function prepare(
+  client: CytomineClient,
+  config: ExportConfig,
+  options: ExportOptions,
+  extra: readonly Writer[],
+): Promise<{ run: ExportRun } | { finished: ExportEvent[] }> {
+  const project = await firstValueFrom(getProject(client, config.project));
+  const terms = await lastValueFrom(listTerms(client, { project: project.id }).pipe(toArray()));
+  const termIds = config.terms === undefined ? undefined : resolveTermFilter(config.terms, terms);
+  const mapping = classMapping(options.classes, options.unlabeled, terms);
+
+  const all = await lastValueFrom(listImages(client, project.id).pipe(toArray()));
+  const byId = new Map(all.map((im) => [im.id, im]));
+  for (const id of config.images ?? []) {
+    if (!byId.has(id)) throw new ConfigError(`image ${id} is not in project ${project.id}`);
+  }
+  const { shard } = config;
+  const images = (config.images === undefined ? all : config.images.map((id) => byId.get(id)!))
+    .filter((im) => shard === undefined || shardOf(im.id, shard.count) === shard.index)
+    .sort((a, b) => a.id - b.id);
+  if (config.withImages && config.tile === undefined) {
+    for (const im of images) {
+      const s = 2 ** -zoomFor(im.width, im.height, config.zoom);
+      const px = Math.ceil(im.width * s) * Math.ceil(im.height * s);
+      if (px > MAX_IMAGE_PIXELS) {
+        throw new ConfigError(
+          `image ${im.id} is ${im.width}x${im.height} px: too large to fetch whole (${Math.round(px / 1e6)} Mpx at this zoom, limit ${MAX_IMAGE_PIXELS / 1e6} Mpx); use --tile SIZE, --zoom Z or --max-size N`,
+        );
+      }
+    }
+  }
+
+  const out = await createOutputDir(config.out);
+  const fingerprint = manifestOptions(config, termIds, mapping, extra);
+  const state = await RunState.open(
+    out,
+    fingerprint,
+    images.map((im) => im.id),
+    config.resume,
+  );
+  const projectInfo = { id: project.id, name: project.name };
+  if (state.finished) return { finished: await alreadyFinished(out.root, projectInfo, images.length) };
+  await out.writeFile('classes.json', classMappingToJson(mapping));
+
+  let run: ExportRun | undefined;
+  const ctx = await createWriterContext({
+    out,
+    classes: mapping,
+    project: {
+      ...projectInfo,
+      ...(typeof project.ontologyName === 'string' ? { ontologyName: project.ontologyName } : {}),
+    },
+    warn: (w) => run?.onWarning(w),
+    ...(options.signal !== undefined ? { signal: options.signal } : {}),
+  });
+  const toCytomine = config.coords === 'cytomine' ? toCytomineBatch : undefined;
+  const builtins: Array<[Writer, boolean]> = [];
+  if (config.formats.includes('geojson')) builtins.push([geojsonWriter(), true]);
+  if (config.formats.includes('mask')) builtins.push([maskWriter({ overlap: config.overlap }), false]);
+  if (config.formats.includes('coco')) {
+    const split = config.split === undefined ? {} : { split: config.split, seed: config.seed };
+    const parts = { partsDir: `${STATE_DIR}/coco`, resume: true, keepParts: true };
+    builtins.push([cocoWriter({ ...split, ...parts }), false]);
+  }
+  if (config.withImages) builtins.push([imagesWriter({ client }), false]);
+  for (const w of extra) builtins.push([w, true]);
+
+  run = new ExportRun({
+    project: projectInfo,
+    options: fingerprint,
+    images,
+    state,
+    ctx,
+    writers: (r) =>
+      builtins.map(([w, inFrame]) =>
+        trackWriter(w, (...a) => r.onFile(...a), inFrame ? toCytomine : undefined),
+      ),
+    pipeline: {
+      client,
+      query: {
+        ...(termIds !== undefined ? { terms: termIds } : {}),
+        ...(config.users !== undefined ? { users: config.users } : {}),
+        ...(config.reviewed ? { reviewed: true } : {}),
+        ...(config.after !== undefined ? { afterThan: config.after } : {}),
+      },
+      terms,
+      mapping,
+      multiTerm: config.multiTerm,
+      ...(options.pageConcurrency !== undefined ? { pageConcurrency: options.pageConcurrency } : {}),
+    },
+    zoom: config.zoom,
+    tile: config.tile,
+    concurrency: config.concurrency,
+    errorOnFailure: options.errorOnFailure ?? true,
+    formats: builtins.map(([w]) => w.name),
+  });
+  return { run };
+}
+
+/** The mapping in force: the given one (with `unlabeled` overriding its own), else the default. */
+function classMapping(
+  given: ClassMapping | undefined,
+  unlabeled: number | undefined,
+  terms: Parameters<typeof defaultClassMapping>[0],
+): ClassMapping {
+  if (given === undefined) return defaultClassMapping(terms, unlabeled === undefined ? {} : { unlabeled });
+  return parseClassMapping(unlabeled === undefined ? given : { ...given, unlabeled }, { source: 'classes' });
+}
+
+/** The options that shape the output, as recorded in manifest.json and report.json. */
+function manifestOptions(
+  c: ExportConfig,
+  termIds: number[] | undefined,
+  mapping: ClassMapping,
+  extra: readonly Writer[],
+): Record<string, unknown> {
+  return {
+    project: c.project,
+    formats: c.formats,
+    images: c.images ?? null,
+    terms: termIds ?? null,
+    users: c.users ?? null,
+    reviewed: c.reviewed,
+    after: c.after === undefined ? null : new Date(c.after).toISOString(),
+    classes: JSON.parse(classMappingToJson(mapping)) as unknown,
+    multiTerm: c.multiTerm,
+    overlap: c.overlap,
+    coords: c.coords,
+    zoom: c.zoom.zoom ?? null,
+    maxSize: c.zoom.maxSize ?? null,
+    tile: c.tile ?? null,
+    withImages: c.withImages,
+    split: c.split === undefined ? null : String(c.split),
+    seed: c.split === undefined ? null : c.seed,
+    writers: extra.map((w) => w.name),
+    shard: c.shard === undefined ? null : `${c.shard.index}/${c.shard.count}`,
+  };
+}
+
+/** Resuming an export that already completed: nothing to do; the summary comes from report.json. */
+async function alreadyFinished(
+  root: string,
+  project: { id: number; name: string },
+  selected: number,
+): Promise<ExportEvent[]> {
+  const reportPath = `${root}/report.json`;
+  const report = JSON.parse(await readFile(reportPath, 'utf8')) as {
+    totals: Record<string, number>;
+    writers: ExportSummary['writers'];
+  };
+  const t = report.totals;
+  const summary: ExportSummary = {
+    out: root,
+    report: reportPath,
+    manifest: `${root}/${MANIFEST}`,
+    complete: true,
+    images: { selected, exported: 0, resumed: selected },
+    annotations: t.annotations ?? 0,
+    features: t.features ?? 0,
+    skipped: t.skipped ?? 0,
+    warnings: t.warnings ?? 0,
+    contestedPixels: t.contestedPixels ?? 0,
+    files: t.files ?? 0,
+    writers: report.writers,
+    errors: [],
+  };
+  return [
+    {
+      type: 'start',
+      project,
+      out: root,
+      formats: report.writers.map((w) => w.writer),
+      images: selected,
+      todo: 0,
+      resumed: selected,
+      resumedAnnotations: summary.annotations,
+    },
+    { type: 'done', summary },
+  ];
+}

@@ -1,0 +1,165 @@
+import type { ClassMapping, MultiTermPolicy, PipelineWarning } from '@cytorx/core';
+import type { OverlapPolicy } from '../mask/composite.js';
+import type { Writer } from '../writer.js';
+import type { Shard } from './shard.js';
+
+/** Built-in outputs of {@link exportProject}. */
+export type ExportFormat = 'geojson' | 'mask' | 'coco';
+
+/** Options of `exportProject`. Only `project` and `out` are required. */
+export interface ExportOptions {
+  /** The Cytomine project id. */
+  project: number;
+  /** Output directory (created if missing). */
+  out: string;
+  /** Built-in outputs. Default `['geojson', 'mask']` (what the ATrISys guide produces). */
+  formats?: readonly ExportFormat[];
+  /** Only these images (ids of the project). Default: every image of the project. */
+  images?: readonly number[];
+  /** Only annotations with one of these terms: ids, or names resolved against the ontology. */
+  terms?: ReadonlyArray<number | string>;
+  /** Only annotations created by these users. */
+  users?: readonly number[];
+  /** Only reviewed annotations (Cytomine's ReviewedAnnotation listing). Default false. */
+  reviewed?: boolean;
+  /** Only annotations created after this instant (Date, epoch ms or ISO date string). */
+  after?: Date | number | string;
+  /** The class mapping (e.g. read with `parseClassMapping`). Default: the ontology's terms, 1..N by term id. */
+  classes?: ClassMapping;
+  /** Class id of annotations without a (mapped) term, 1..255. Default 255 (or the mapping's). */
+  unlabeled?: number;
+  /** Multi-term policy (`mapClasses`). Default `first`. */
+  multiTerm?: MultiTermPolicy;
+  /** Mask overlap policy. Default `smaller-on-top`. */
+  overlap?: OverlapPolicy;
+  /**
+   * Frame of the GeoJSON (and extra writers') geometry: `image` (pixels, y down; default) or
+   * `cytomine` (origin bottom-left, y up, as the server stores it). Masks, COCO and images are
+   * always in image pixel space so they stay aligned. Not combinable with `tile`.
+   */
+  coords?: 'image' | 'cytomine';
+  /** Downsample every image by 2^-zoom. Default 0 (full resolution). */
+  zoom?: number;
+  /** Downsample each image by the smallest power of two that makes its longest side <= maxSize. */
+  maxSize?: number;
+  /** Cut every image into tiles (`tile()` of @cytorx/core): size, overlap (default 0), select (default `all`). */
+  tile?: { size: number; overlap?: number; select?: 'all' | 'annotated' };
+  /**
+   * Also write the image pixels aligned with the masks (`images/{imageId}.png`, or tiles under
+   * `images/{imageId}/`) with `imagesWriter`. A whole slide at full resolution is refused before
+   * anything is fetched: use `tile`, `zoom` or `maxSize`. Default false.
+   */
+  withImages?: boolean;
+  /** COCO split fractions, e.g. `[0.8, 0.1, 0.1]` or `"0.8,0.1,0.1"` (whole images, seeded hash). */
+  split?: number[] | string;
+  /** Seed of the COCO split. Default 0. */
+  seed?: number;
+  /** Extra writers (e.g. from `resolveWriter`), run after the built-in ones. */
+  writers?: readonly Writer[];
+  /** Images processed at the same time (fetched, held, written). Default 4. */
+  concurrency?: number;
+  /** Annotation pages of one image fetched at the same time. Default: the client's `pageConcurrency`. */
+  pageConcurrency?: number;
+  /**
+   * Continue an interrupted export in `out`: images the manifest records as complete are
+   * skipped, leftover temporary files removed; the result is identical to an uninterrupted run.
+   * Refused when `out` was written with other options. Default false (start over).
+   */
+  resume?: boolean;
+  /** Export only shard I of N of the images (`"I/N"` or `{ index, count }`; see `shardOf`). */
+  shard?: string | Shard;
+  /** Cancels the export (writers discard incomplete files; completed images stay recorded). */
+  signal?: AbortSignal;
+  /**
+   * After the `done` event, error with the first writer failure if any. Default true. With
+   * false the stream completes and failures are in `done.summary.errors`.
+   */
+  errorOnFailure?: boolean;
+}
+
+/** What one writer did over the whole export (report.json `writers`). */
+export interface ExportWriterReport {
+  writer: string;
+  /** Files written by the writer over the whole export (resumed parts included). */
+  files: number;
+  /** Files published when the writer closed (e.g. `coco/annotations.json`), sorted. */
+  outputs: string[];
+  /** True when a hook of the writer failed. */
+  failed: boolean;
+  /** The failures' messages. */
+  errors: string[];
+}
+
+/** The result of an export (also the `done` event's payload). */
+export interface ExportSummary {
+  /** Absolute output directory. */
+  out: string;
+  /** Absolute path of report.json. */
+  report: string;
+  /** Absolute path of manifest.json. */
+  manifest: string;
+  /** True when every selected image was exported and no writer failed. */
+  complete: boolean;
+  images: {
+    /** Images selected (filters and shard applied). */
+    selected: number;
+    /** Images exported by this run. */
+    exported: number;
+    /** Images already complete from an earlier run (`resume`). */
+    resumed: number;
+  };
+  /** Annotations received from the server (all complete images). */
+  annotations: number;
+  /** Features handed to the writers (after skips; multi-term duplicates counted). */
+  features: number;
+  /** Annotations skipped with a reason (see report.json `skipped`). */
+  skipped: number;
+  /** Warnings of every kind. */
+  warnings: number;
+  /** Mask pixels claimed by more than one class. */
+  contestedPixels: number;
+  /** Files written (all writers). */
+  files: number;
+  writers: ExportWriterReport[];
+  /** Writer failures and other errors, as messages. */
+  errors: string[];
+}
+
+/**
+ * Progress of `exportProject`, in order: `start`, then per image `image-start`,
+ * `annotations`, `file`/`warning` events, `image-done`; `writer-failed` when a writer fails;
+ * `done` last.
+ */
+export type ExportEvent =
+  | {
+      type: 'start';
+      project: { id: number; name: string };
+      out: string;
+      formats: string[];
+      /** Images selected (filters and shard applied). */
+      images: number;
+      /** Images this run will export (`images` minus those already complete). */
+      todo: number;
+      /** Images already complete (resume). */
+      resumed: number;
+      /** Annotations of the already complete images. */
+      resumedAnnotations: number;
+    }
+  | { type: 'image-start'; imageId: number }
+  /** The image's annotations were received (after the server-side filters). */
+  | { type: 'annotations'; imageId: number; count: number }
+  /** A writer published a file (relative to the output directory). */
+  | { type: 'file'; writer: string; path: string; imageId?: number }
+  | { type: 'warning'; warning: PipelineWarning }
+  | {
+      type: 'image-done';
+      imageId: number;
+      annotations: number;
+      features: number;
+      skipped: number;
+      /** Images complete so far (resumed ones included) and the total. */
+      done: number;
+      total: number;
+    }
+  | { type: 'writer-failed'; writer: string; message: string }
+  | { type: 'done'; summary: ExportSummary };
