@@ -18,15 +18,13 @@ export interface StreamRegionOptions {
   onWindow?: (window: WindowRequest, decoded: DecodedWindow) => void;
 }
 
-/** Bands that may be complete but not yet written before later windows wait (bounds memory). */
-const LOOKAHEAD = 2;
-
 /**
  * Fills the canvas of `plan` band by band: windows are downloaded `concurrency` at a time in
  * band order, decoded, added to their band, and each band is handed to `onBand` as soon as it
  * and every band above it are complete. Windows of band `k` start only once band
- * `k - LOOKAHEAD` is written, so memory holds a few bands and `concurrency` decoded windows,
- * never the whole region. The first failure (download, decode, `onBand`) unsubscribes the
+ * `k - lookahead` is written (`lookahead` = 2, or enough bands to keep `concurrency` windows
+ * busy when bands hold fewer windows), so memory holds a few bands and `concurrency` decoded
+ * windows, never the whole region. The first failure (download, decode, `onBand`) unsubscribes the
  * rest and rejects.
  */
 export function streamRegion(plan: RegionPlan, options: StreamRegionOptions): Promise<void> {
@@ -36,6 +34,9 @@ export function streamRegion(plan: RegionPlan, options: StreamRegionOptions): Pr
   const remaining = plan.bands.map((b) => b.windows);
   const written: Deferred[] = plan.bands.map(() => deferred());
   let next = 0; // first band not yet handed downstream
+  let perBand = Number.POSITIVE_INFINITY;
+  for (const b of plan.bands) if (b.windows > 0) perBand = Math.min(perBand, b.windows);
+  const lookahead = Number.isFinite(perBand) ? Math.max(2, Math.ceil(concurrency / perBand) + 1) : 2;
 
   const bandOf = (k: number): BandBuffer => {
     let buf = buffers[k];
@@ -52,7 +53,7 @@ export function streamRegion(plan: RegionPlan, options: StreamRegionOptions): Pr
     return out;
   };
   const gate = (band: number): Promise<void> =>
-    band - LOOKAHEAD >= 0 ? written[band - LOOKAHEAD]!.promise : Promise.resolve();
+    band - lookahead >= 0 ? written[band - lookahead]!.promise : Promise.resolve();
 
   const windows$ = from(plan.windows).pipe(
     mergeMap(

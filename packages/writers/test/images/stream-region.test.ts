@@ -125,6 +125,22 @@ describe('streamRegion', () => {
     },
   );
 
+  it('keeps `concurrency` downloads busy when bands hold one window each (narrow region)', async () => {
+    const p = plan(1, 16, 16, 150); // 10 bands of one 16x16 window
+    expect(p.bands.every((b) => b.windows === 1)).toBe(true);
+    const probe = newProbe();
+    await streamRegion(p, {
+      fetch: fakeFetch(probe, rng(4), undefined, (w) => w.y === 0),
+      onBand: async () => {
+        probe.written++;
+      },
+      concurrency: 4,
+      signal: new AbortController().signal,
+    });
+    expect(probe.peak).toBe(4);
+    expect(probe.peakOpenBands).toBeLessThanOrEqual(5);
+  });
+
   it('plans windows inside the image, block-aligned, at most maxWindow a side, covering the region once', () => {
     for (const [s, mw] of [
       [1, 64],
