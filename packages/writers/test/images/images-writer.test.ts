@@ -16,8 +16,8 @@ import {
   toImageSpace,
 } from '@cytorx/core';
 import { type Emulator, startEmulator } from '@cytorx/emulator';
-import { imagesWriter, maskWriter } from '@cytorx/writers';
-import { firstValueFrom, lastValueFrom, of, toArray } from 'rxjs';
+import { imagesWriter, maskWriter, writeTo } from '@cytorx/writers';
+import { firstValueFrom, from, lastValueFrom, of, toArray } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeCoords, firstDiff, listFiles, makeContext, oracle, readPng, rgb } from './helpers.js';
 
@@ -227,6 +227,19 @@ describe('imagesWriter', () => {
     // maxSourcePixels bounds the download whatever the scale.
     const capped = imagesWriter({ client, maxSourcePixels: 10_000 });
     await expect(capped.write(imageBatch(image, [], 1 / 4), t.ctx)).rejects.toThrow(/maxSourcePixels/);
+  });
+
+  it('runs under writeTo next to the mask writer (public contract)', async () => {
+    const t = await makeContext();
+    const batches = [...tileBatch(imageBatch(image, [], 0.5), { size: 100 })];
+    const done = await lastValueFrom(
+      from(batches).pipe(writeTo(t.ctx, maskWriter(), imagesWriter({ client })), toArray()),
+    );
+    const last = done.at(-1);
+    expect(last).toMatchObject({ type: 'done', complete: true, batches: 2, errors: [] });
+    const summary = last?.type === 'done' ? last.summaries[1] : undefined;
+    expect(summary?.files).toEqual([`images/${image.id}/0_0.png`, `images/${image.id}/100_0.png`]);
+    expect((await listFiles(t.root)).filter((f) => f.startsWith('images/'))).toEqual(summary?.files);
   });
 
   it('validates its options', () => {
