@@ -68,7 +68,8 @@ export class ExportRun {
   private readonly errors = new Map<string, string[]>();
   private failed = false;
   private exported = 0;
-  private finished = false;
+  /** The report and manifest being written after writeTo's `done` (awaited before an error propagates). */
+  private finishing: Promise<ExportSummary> | undefined;
   private resumed = 0;
 
   constructor(private readonly setup: RunSetup) {}
@@ -113,7 +114,10 @@ export class ExportRun {
         // an error before that only needs the manifest to say the run is incomplete.
         catchError((error: unknown) =>
           concat(
-            this.finished ? EMPTY : defer(() => state.finish('incomplete')).pipe(ignoreElements()),
+            defer(() => this.finishing ?? state.finish('incomplete')).pipe(
+              catchError(() => EMPTY), // the original error matters more
+              ignoreElements(),
+            ),
             throwError(() => error),
           ),
         ),
@@ -235,7 +239,6 @@ export class ExportRun {
   }
 
   private async finish(writersComplete: boolean, writerNames: string[]): Promise<ExportSummary> {
-    this.finished = true;
     const { state, ctx, images } = this.setup;
     const complete = writersComplete && state.completeCount === images.length;
     const { totals, writers } = await writeReport(ctx.out, () => state.records(), {
