@@ -159,7 +159,31 @@ function withInserts(ring: Position[], inserts: Array<Array<[number, Position]> 
 
 const close = (ring: Position[]): Position[] => [...ring, ring[0]!];
 
-function repairPolygons(geometry: Extract<Geometry, { type: 'Polygon' | 'MultiPolygon' }>): RepairResult {
+/**
+ * XOR of simple loops with polygon-clipping, which occasionally fails on float round-off
+ * ("Unable to complete output ring"). Then: one loop at a time, and finally the loops snapped
+ * to the 1/1024 px grid (finer than the masks' 1/256 px rule).
+ */
+function evenOddXor(loops: Position[][][]): Position[][][] {
+  try {
+    return polygonClipping.xor(loops[0]!, ...loops.slice(1)) as Position[][][];
+  } catch {
+    try {
+      let acc = [loops[0]!] as Position[][][];
+      for (const l of loops.slice(1)) acc = polygonClipping.xor(acc, l) as Position[][][];
+      return acc;
+    } catch {
+      const snap = (v: number): number => Math.round(v * 1024) / 1024;
+      const snapped = loops.map((l) => l.map((r) => r.map(([x, y]): Position => [snap(x), snap(y)])));
+      return polygonClipping.xor(snapped[0]!, ...snapped.slice(1)) as Position[][][];
+    }
+  }
+}
+
+function repairPolygons(
+  geometry: Extract<Geometry, { type: 'Polygon' | 'MultiPolygon' }>,
+  pass = 0,
+): RepairResult {
   const fixes = new Set<string>();
   const input = geometry.type === 'Polygon' ? [geometry.coordinates] : geometry.coordinates;
   const parts: Position[][][] = [];
@@ -198,7 +222,7 @@ function repairPolygons(geometry: Extract<Geometry, { type: 'Polygon' | 'MultiPo
   if (loops.length === 0) return { ok: false, code: 'DEGENERATE', reason: 'the rings enclose no area' };
   let out: Position[][][];
   try {
-    out = polygonClipping.xor(loops[0]!, ...loops.slice(1)) as Position[][][];
+    out = evenOddXor(loops);
   } catch (error) {
     return {
       ok: false,
@@ -208,11 +232,18 @@ function repairPolygons(geometry: Extract<Geometry, { type: 'Polygon' | 'MultiPo
   }
   if (out.length === 0) return { ok: false, code: 'DEGENERATE', reason: 'the even-odd region is empty' };
   fixes.add(crossing ? 'resolved crossing rings (even-odd)' : 'rebuilt ring nesting (even-odd)');
-  const g: Geometry =
+  const g: Extract<Geometry, { type: 'Polygon' | 'MultiPolygon' }> =
     geometry.type === 'Polygon' && out.length === 1
       ? { type: 'Polygon', coordinates: out[0]! }
       : { type: 'MultiPolygon', coordinates: out };
   if (!(geometryArea(g) > 0)) return { ok: false, code: 'DEGENERATE', reason: 'zero area after repair' };
+  // polygon-clipping's output can itself be invalid by float round-off (points one ulp apart,
+  // a hole touching its exterior): repeat, up to twice, until it passes the same checks.
+  if (pass < 2) {
+    const again = repairPolygons(g, pass + 1);
+    if (again.ok && again.changed)
+      return { ok: true, geometry: again.geometry, changed: true, fixes: [...fixes] };
+  }
   return { ok: true, geometry: g, changed: true, fixes: [...fixes] };
 }
 
