@@ -1,7 +1,15 @@
 // End-to-end: the BUILT `cytorx` binary (packages/cli/dist/cli.js, built by test/global-setup.ts)
 // in a child process, against an emulator started in this process over loopback.
 import { spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -198,11 +206,15 @@ describe.concurrent('cytorx exit codes', () => {
 });
 
 describe('cytorx demo and emulator', () => {
-  it('demo runs offline with no flags and exits 0', async () => {
+  it('demo runs offline with no flags, exports the demo project to ./demo-out and exits 0', async () => {
     const r = await runCli(['demo'], { home });
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('Demo project');
-    expect(r.stdout).toMatch(/^\s*ID\s+NAME\s+WIDTH\s+HEIGHT$/m);
+    expect(r.stderr).toContain('"Demo project"');
+    expect(r.stdout).toMatch(/^Wrote \d+ files to .*demo-out:$/m);
+    expect(r.stdout).toMatch(/^export complete: 3 images/m);
+    for (const f of ['classes.json', 'coco/annotations.json', 'report.json', 'manifest.json']) {
+      expect(existsSync(join(home, 'demo-out', f))).toBe(true);
+    }
   });
 
   it('emulator prints its URL and keys, serves requests, and stops on SIGTERM', async () => {

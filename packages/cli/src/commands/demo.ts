@@ -1,36 +1,35 @@
-import type { ImageInstance, Project, Term } from '@cytorx/core';
+import { readdir } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { ExportSummary } from '@cytorx/writers';
 import { defineCommand } from '../context.js';
-import type { Column } from '../output.js';
-import { formatTable } from '../output.js';
-
-const projectColumns: ReadonlyArray<Column<Project>> = [
-  { header: 'ID', value: (p) => p.id, align: 'right' },
-  { header: 'NAME', value: (p) => p.name },
-  { header: 'ONTOLOGY', value: (p) => p.ontology, align: 'right' },
-];
-const imageColumns: ReadonlyArray<Column<ImageInstance>> = [
-  { header: 'ID', value: (i) => i.id, align: 'right' },
-  { header: 'NAME', value: (i) => i.instanceFilename ?? i.originalFilename ?? i.filename },
-  { header: 'WIDTH', value: (i) => i.width, align: 'right' },
-  { header: 'HEIGHT', value: (i) => i.height, align: 'right' },
-];
-const termColumns: ReadonlyArray<Column<Term>> = [
-  { header: 'ID', value: (t) => t.id, align: 'right' },
-  { header: 'NAME', value: (t) => t.name },
-  { header: 'COLOR', value: (t) => t.color },
-];
+import { progressView, summaryLines } from '../export-progress.js';
 
 /**
- * `cytorx demo`: the README's main job, offline. Starts the embedded emulator, lists its
- * projects, and each project's images and terms, then stops it.
+ * `cytorx demo`: the README's main job, offline. Starts the embedded emulator and exports its
+ * first project with every format (GeoJSON, masks, COCO) into `./demo-out`, then prints what
+ * was written.
  */
 export const demoCommand = defineCommand({
   command: 'demo',
-  describe: 'run the main job against an embedded emulator (offline, no flags needed)',
-  builder: (y) => y.option('generate', { type: 'number', default: 42, describe: 'dataset seed' }),
+  describe: "export the embedded emulator's demo project to ./demo-out (offline, no flags needed)",
+  builder: (y) =>
+    y
+      .option('generate', { type: 'number', default: 42, describe: 'dataset seed' })
+      .option('out', { type: 'string', default: 'demo-out', describe: 'output directory' })
+      .option('max-size', {
+        type: 'number',
+        default: 4096,
+        describe:
+          'downsample slides by a power of two to fit N px (the demo slides are up to 100,000 px wide)',
+      }),
   handler: async (args, ctx) => {
-    const [{ listImages, listProjects, listTerms }, { startEmulator }, { lastValueFrom, toArray }] =
-      await Promise.all([import('@cytorx/core'), import('@cytorx/emulator'), import('rxjs')]);
+    const [{ listProjects }, { exportProject }, { startEmulator }, { lastValueFrom, tap, toArray }] =
+      await Promise.all([
+        import('@cytorx/core'),
+        import('@cytorx/writers'),
+        import('@cytorx/emulator'),
+        import('rxjs'),
+      ]);
     const emulator = await startEmulator({ port: 0, dataset: { seed: args.generate } });
     try {
       ctx.message(`cytorx demo: embedded Cytomine emulator at ${emulator.url}`);
@@ -41,28 +40,47 @@ export const demoCommand = defineCommand({
         privateKey: emulator.privateKey,
       });
       const projects = await lastValueFrom(listProjects(client).pipe(toArray()));
-      const out = ctx.io.stdout;
-      const json = ctx.format !== 'table';
-      const report: Array<{ project: Project; images: ImageInstance[]; terms: Term[] }> = [];
-      if (!json) out.write(`Projects (${projects.length})\n${formatTable(projects, projectColumns)}`);
-      for (const project of projects) {
-        const [images, terms] = await Promise.all([
-          lastValueFrom(listImages(client, project.id).pipe(toArray())),
-          lastValueFrom(listTerms(client, { project: project.id }).pipe(toArray())),
-        ]);
-        report.push({ project, images, terms });
-        if (json) continue;
-        out.write(`\nProject ${project.id} "${project.name}": images (${images.length})\n`);
-        out.write(formatTable(images, imageColumns));
-        out.write(`\nProject ${project.id} "${project.name}": terms (${terms.length})\n`);
-        out.write(formatTable(terms, termColumns));
+      const project = projects.reduce((a, b) => (b.id < a.id ? b : a));
+      const out = resolve(ctx.io.cwd, args.out);
+      ctx.message(`cytorx demo: exporting project ${project.id} "${project.name}" to ${out}`);
+      const tty = (ctx.io.stderr as { isTTY?: boolean }).isTTY === true;
+      const view = progressView(tty ? 'bar' : 'none', ctx.io);
+      const started = performance.now();
+      let summary: ExportSummary | undefined;
+      try {
+        await lastValueFrom(
+          exportProject(client, {
+            project: project.id,
+            out,
+            formats: ['geojson', 'mask', 'coco'],
+            maxSize: args.maxSize,
+            ...(ctx.io.signal !== undefined ? { signal: ctx.io.signal } : {}),
+          }).pipe(
+            tap((e) => {
+              view.onEvent(e);
+              if (e.type === 'done') summary = e.summary;
+            }),
+          ),
+        );
+      } finally {
+        view.finish();
       }
-      if (ctx.format === 'json') out.write(`${JSON.stringify(report, null, 2)}\n`);
-      else if (ctx.format === 'ndjson') for (const entry of report) out.write(`${JSON.stringify(entry)}\n`);
-      await client.close();
-      ctx.message(
-        `cytorx demo: done (${projects.length} projects). Try \`cytorx emulator\` to keep a server running.`,
-      );
+      const seconds = (performance.now() - started) / 1000;
+      const files = (await readdir(out, { recursive: true, withFileTypes: true }))
+        .filter((e) => e.isFile())
+        .map((e) => resolve(e.parentPath, e.name).slice(out.length + 1))
+        .sort();
+      const folders = new Map<string, number>();
+      for (const f of files) {
+        const top = f.includes('/') ? `${f.slice(0, f.indexOf('/'))}/` : f;
+        folders.set(top, (folders.get(top) ?? 0) + 1);
+      }
+      const stdout = ctx.io.stdout;
+      stdout.write(`Wrote ${files.length} files to ${out}:\n`);
+      for (const [name, n] of folders)
+        stdout.write(`  ${name.padEnd(18)}${name.endsWith('/') ? `${n} files` : ''}\n`);
+      if (summary !== undefined) for (const line of summaryLines(summary, seconds)) stdout.write(`${line}\n`);
+      ctx.message('cytorx demo: done. Try `cytorx emulator` to keep a server running, then `cytorx export`.');
     } finally {
       await emulator.close();
     }

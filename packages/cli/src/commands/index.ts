@@ -1,8 +1,10 @@
 // Every `cytorx` command, one file each. Add a command: one import and one entry below.
 import type { CliCommand } from '../context.js';
 import { annotationsCommand } from './annotations.js';
+import { cocoMergeCommand } from './coco-merge.js';
 import { demoCommand } from './demo.js';
 import { emulatorCommand } from './emulator.js';
+import { exportCommand } from './export.js';
 import { imagesCommand } from './images.js';
 import { projectsCommand } from './projects.js';
 import { termsCommand } from './terms.js';
@@ -18,6 +20,8 @@ export const commands: readonly CliCommand[] = [
   termsCommand,
   annotationsCommand,
   windowCommand,
+  exportCommand,
+  cocoMergeCommand,
   uploadCommand,
   emulatorCommand,
   demoCommand,

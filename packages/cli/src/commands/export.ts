@@ -1,0 +1,225 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { CytomineClient } from '@cytorx/core';
+import type { ExportFormat, ExportSummary, Writer } from '@cytorx/writers';
+import { defaultConfigPath, readConfigFile } from '../connection.js';
+import { type CommandContext, defineCommand, type GlobalArgs } from '../context.js';
+import { UsageError } from '../exit-codes.js';
+import { type ProgressMode, progressView, summaryLines } from '../export-progress.js';
+import { checkIds } from '../options.js';
+
+const FORMATS: readonly ExportFormat[] = ['geojson', 'mask', 'coco'];
+
+/**
+ * `cytorx export --project ID --out DIR [...]`: a whole project to a training dataset (see
+ * `exportProject` in @cytorx/writers). Without any host (flag, env, config file) it exports
+ * from an embedded emulator, and says so.
+ */
+export const exportCommand = defineCommand({
+  command: 'export',
+  describe: 'export a project to GeoJSON, label masks and COCO (resumable, sharded, concurrent)',
+  builder: (y) =>
+    y
+      .option('project', { type: 'number', demandOption: true, describe: 'project id' })
+      .option('out', { type: 'string', demandOption: true, describe: 'output directory' })
+      .option('format', {
+        type: 'string',
+        default: 'geojson,mask',
+        describe: `outputs, comma-separated: ${FORMATS.join(', ')}`,
+      })
+      .option('image', { type: 'number', array: true, describe: 'only these image ids' })
+      .option('term', {
+        type: 'string',
+        array: true,
+        describe: 'only annotations with these terms (name or id)',
+      })
+      .option('user', { type: 'number', array: true, describe: 'only annotations by these user ids' })
+      .option('reviewed', { type: 'boolean', describe: 'only reviewed annotations' })
+      .option('after', { type: 'string', describe: 'only annotations created after this ISO date' })
+      .option('classes', {
+        type: 'string',
+        describe: 'classes.json mapping (default: ontology terms 1..N by id)',
+      })
+      .option('unlabeled', {
+        type: 'number',
+        describe: 'class id of annotations without a mapped term (default 255)',
+      })
+      .option('multi-term', {
+        choices: ['first', 'skip', 'duplicate', 'priority'] as const,
+        describe: 'annotations with several terms (default first)',
+      })
+      .option('overlap', {
+        choices: ['smaller-on-top', 'order', 'priority'] as const,
+        describe: 'who wins where masks overlap (default smaller-on-top)',
+      })
+      .option('coords', {
+        choices: ['image', 'cytomine'] as const,
+        describe: 'GeoJSON frame: image pixels, y down (default) or Cytomine, y up',
+      })
+      .option('zoom', { type: 'number', describe: 'downsample by 2^zoom' })
+      .option('max-size', { type: 'number', describe: 'downsample each image by a power of two to fit N px' })
+      .option('tile', { type: 'number', describe: 'cut images into SIZE x SIZE tiles' })
+      .option('tile-overlap', { type: 'number', describe: 'pixels shared by neighbouring tiles (default 0)' })
+      .option('tiles', {
+        choices: ['all', 'annotated'] as const,
+        describe: 'which tiles to write (default all)',
+      })
+      .option('with-images', {
+        type: 'boolean',
+        describe: 'also write the image pixels aligned with the masks',
+      })
+      .option('split', { type: 'string', describe: 'COCO split fractions, e.g. 0.8,0.1,0.1 (whole images)' })
+      .option('seed', { type: 'number', describe: 'seed of the split (default 0)' })
+      .option('writer', {
+        type: 'string',
+        array: true,
+        describe: 'extra writer: built-in name, ./module.js or package',
+      })
+      .option('writer-option', {
+        type: 'string',
+        array: true,
+        describe: 'key=value option for the --writer writers',
+      })
+      .option('concurrency', {
+        type: 'number',
+        describe: 'images exported at the same time, and list pages per image (default 4)',
+      })
+      .option('resume', { type: 'boolean', describe: 'continue an interrupted export in --out' })
+      .option('shard', {
+        type: 'string',
+        describe: 'export shard I/N of the images (stable partition by image id)',
+      })
+      .option('progress', {
+        choices: ['auto', 'json', 'none'] as const,
+        default: 'auto' as const,
+        describe: 'auto: a bar on stderr when it is a terminal; json: one event per line on stdout',
+      })
+      .conflicts('zoom', 'max-size')
+      .check(checkIds('project', 'image', 'user', 'tile', 'max-size'))
+      .check((a) => {
+        for (const f of a.format.split(',').map((s) => s.trim())) {
+          if (!FORMATS.includes(f as ExportFormat)) {
+            throw new UsageError(`--format: unknown format "${f}" (${FORMATS.join(', ')})`);
+          }
+        }
+        if (a.tile === undefined && (a['tile-overlap'] !== undefined || a.tiles !== undefined)) {
+          throw new UsageError('--tile-overlap and --tiles need --tile SIZE');
+        }
+        if (a.shard !== undefined && !/^\d+\/\d+$/.test(a.shard)) {
+          throw new UsageError(`--shard must be I/N, e.g. 0/4, got ${a.shard}`);
+        }
+        return true;
+      }),
+  handler: async (args, ctx) => {
+    const [{ exportProject, resolveWriter }, core, { lastValueFrom, tap }] = await Promise.all([
+      import('@cytorx/writers'),
+      import('@cytorx/core'),
+      import('rxjs'),
+    ]);
+    const cwd = ctx.io.cwd;
+    const classes =
+      args.classes === undefined
+        ? undefined
+        : core.parseClassMapping(await readFile(resolve(cwd, args.classes), 'utf8'), {
+            source: args.classes,
+          });
+    const writers: Writer[] = [];
+    for (const spec of args.writer ?? []) {
+      writers.push(await resolveWriter(spec, args.writerOption ?? [], { cwd }));
+    }
+    const { client, stop } = await connect(args, ctx);
+    const mode: ProgressMode =
+      args.progress === 'json'
+        ? 'json'
+        : args.progress === 'none'
+          ? 'none'
+          : (ctx.io.stderr as { isTTY?: boolean }).isTTY === true
+            ? 'bar'
+            : 'none';
+    const view = progressView(mode, ctx.io);
+    const started = performance.now();
+    let summary: ExportSummary | undefined;
+    try {
+      const events$ = exportProject(client, {
+        project: args.project,
+        out: resolve(cwd, args.out),
+        formats: args.format.split(',').map((s) => s.trim()) as ExportFormat[],
+        ...(args.image !== undefined ? { images: args.image } : {}),
+        ...(args.term !== undefined ? { terms: args.term } : {}),
+        ...(args.user !== undefined ? { users: args.user } : {}),
+        ...(args.reviewed !== undefined ? { reviewed: args.reviewed } : {}),
+        ...(args.after !== undefined ? { after: args.after } : {}),
+        ...(classes !== undefined ? { classes } : {}),
+        ...(args.unlabeled !== undefined ? { unlabeled: args.unlabeled } : {}),
+        ...(args.multiTerm !== undefined ? { multiTerm: args.multiTerm } : {}),
+        ...(args.overlap !== undefined ? { overlap: args.overlap } : {}),
+        ...(args.coords !== undefined ? { coords: args.coords } : {}),
+        ...(args.zoom !== undefined ? { zoom: args.zoom } : {}),
+        ...(args.maxSize !== undefined ? { maxSize: args.maxSize } : {}),
+        ...(args.tile !== undefined
+          ? { tile: { size: args.tile, overlap: args.tileOverlap ?? 0, select: args.tiles ?? 'all' } }
+          : {}),
+        ...(args.withImages !== undefined ? { withImages: args.withImages } : {}),
+        ...(args.split !== undefined ? { split: args.split } : {}),
+        ...(args.seed !== undefined ? { seed: args.seed } : {}),
+        writers,
+        ...(args.concurrency !== undefined ? { concurrency: args.concurrency } : {}),
+        ...(args.resume !== undefined ? { resume: args.resume } : {}),
+        ...(args.shard !== undefined ? { shard: args.shard } : {}),
+        ...(ctx.io.signal !== undefined ? { signal: ctx.io.signal } : {}),
+      });
+      await lastValueFrom(
+        events$.pipe(
+          tap((e) => {
+            view.onEvent(e);
+            if (e.type === 'done') summary = e.summary;
+          }),
+        ),
+        { defaultValue: undefined },
+      );
+    } finally {
+      view.finish();
+      if (summary !== undefined) {
+        for (const line of summaryLines(summary, (performance.now() - started) / 1000)) ctx.message(line);
+      }
+      await stop();
+    }
+  },
+});
+
+/**
+ * The client: the configured server, or, when no host is configured anywhere (flag, env,
+ * config file), an embedded emulator serving the demo dataset (the one `cytorx emulator`
+ * and `cytorx demo` serve).
+ */
+async function connect(
+  args: GlobalArgs,
+  ctx: CommandContext,
+): Promise<{ client: CytomineClient; stop: () => Promise<void> }> {
+  if (hostConfigured(args, ctx)) return { client: await ctx.client(), stop: async () => undefined };
+  const { startEmulator } = await import('@cytorx/emulator');
+  const emulator = await startEmulator({ port: 0, dataset: { seed: 42 } });
+  ctx.message(
+    `cytorx export: no --host, CYTOMINE_HOST or config file: exporting from an embedded Cytomine emulator at ${emulator.url} (generated demo data; its slides are large, try --max-size 4096)`,
+  );
+  const client = await ctx.client({
+    host: emulator.url,
+    auth: 'hmac',
+    publicKey: emulator.publicKey,
+    privateKey: emulator.privateKey,
+  });
+  return { client, stop: () => emulator.close() };
+}
+
+function hostConfigured(args: GlobalArgs, ctx: CommandContext): boolean {
+  if (args.host !== undefined && args.host !== '') return true;
+  const env = ctx.io.env.CYTOMINE_HOST;
+  if (env !== undefined && env !== '') return true;
+  if (args.config !== undefined) return true; // an explicit file: let the connection report its problems
+  try {
+    const file = readConfigFile(defaultConfigPath(ctx.io.env, ctx.io.home), process.platform);
+    return file?.host !== undefined && file.host !== '';
+  } catch {
+    return true; // an unsafe or invalid config file is reported by ctx.client()
+  }
+}
