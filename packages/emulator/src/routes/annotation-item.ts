@@ -106,3 +106,43 @@ export function itemLayout(o: ItemOptions, first: DatasetAnnotation | undefined)
     build: (a) => build(o, keep, a),
   };
 }
+
+/**
+ * Visits everything {@link itemLayout}'s `build` reads of an annotation, its image and its
+ * creator, in one fixed order (the one place that lists them): recording the values once and
+ * comparing them later tells whether a serialised item is still what `build` would give.
+ * Stops and returns false as soon as `visit` does.
+ */
+export function visitItemInputs(
+  a: DatasetAnnotation,
+  img: DatasetImage | undefined,
+  u: DatasetUser | undefined,
+  visit: (v: unknown) => boolean,
+): boolean {
+  if (
+    !visit(a) ||
+    !visit(a.id) ||
+    !visit(a.created) ||
+    !visit(a.updated) ||
+    !visit(a.image) ||
+    !visit(a.project) ||
+    !visit(a.user) ||
+    !visit(a.reviewed) ||
+    !visit(a.location) ||
+    !visit(a.terms) ||
+    !visit(a.terms.length)
+  ) {
+    return false;
+  }
+  for (const l of a.terms) if (!visit(l.id) || !visit(l.term) || !visit(l.user)) return false;
+  return (
+    visit(img) &&
+    visit(img?.slice) &&
+    visit(img?.filename) &&
+    visit(img?.physicalSizeX) &&
+    visit(u) &&
+    visit(u?.username) &&
+    visit(u?.firstname) &&
+    visit(u?.lastname)
+  );
+}

@@ -1,12 +1,12 @@
 import { intersectsRect } from '../geometry/intersects-rect.js';
 import { parseWkt } from '../geometry/wkt.js';
 import type { RequestContext, RouteResponse } from '../server/context.js';
-import { listResponseJson } from '../server/envelope.js';
+import { JSON_CONTENT_TYPE, listBody, pageSlice } from '../server/envelope.js';
 import { wktEnvelope } from '../server/json.js';
 import { parseBool, parseDateMs, parseLong, parseLongList, toParam } from '../server/params.js';
 import { badRequest, HttpAnswer, notFound } from '../server/respond.js';
 import type { DatasetAnnotation, DatasetImage } from '../types.js';
-import { GROUPS, type Group, itemLayout } from './annotation-item.js';
+import { GROUPS, type Group, itemLayout, visitItemInputs } from './annotation-item.js';
 
 const GROUP_PARAM: Record<Group, string> = {
   basic: 'Basic',
@@ -154,7 +154,7 @@ export function listAnnotations(ctx: RequestContext): RouteResponse {
   ]
     .map(String)
     .join('|');
-  const result = ctx.state.listings.get(ctx.state.version, d.annotations, key, () => {
+  const listing = ctx.state.listings.get(ctx.state.version, d.annotations, key, () => {
     const out: DatasetAnnotation[] = [];
     for (let k = d.annotations.length - 1; k >= 0; k--) {
       const a = d.annotations[k]!;
@@ -162,9 +162,12 @@ export function listAnnotations(ctx: RequestContext): RouteResponse {
     }
     return out;
   });
+  const result = listing.result;
 
   const groups = groupsToShow(q);
   const usersById = new Map(d.users.map((u) => [u.id, u]));
+  // Columns are decided from the first row of the whole result: a key whose value is null there
+  // is absent from every item.
   const layout = itemLayout(
     {
       groups,
@@ -178,10 +181,27 @@ export function listAnnotations(ctx: RequestContext): RouteResponse {
     },
     result[0],
   );
-  const cache = ctx.state.items;
-  return listResponseJson(ctx, result, 'memory', (a) =>
-    cache.get(layout.key, a, images.get(a.image), usersById.get(a.user), () =>
-      JSON.stringify(layout.build(a)),
-    ),
-  );
+  const p = pageSlice(ctx, result.length);
+  const pageKey = `${layout.key}#${p.offset}#${p.max}#${p.end}`;
+  const inputsOf = (k: number, visit: (v: unknown) => boolean): boolean => {
+    const a = result[k]!;
+    return visitItemInputs(a, images.get(a.image), usersById.get(a.user), visit);
+  };
+  const cached = listing.pages.get(pageKey);
+  if (cached) {
+    const inputs = cached.inputs;
+    let i = 0;
+    const same = (v: unknown): boolean => inputs[i++] === v;
+    let k = p.start;
+    while (k < p.end && inputsOf(k, same)) k++;
+    if (k === p.end && i === inputs.length) {
+      return { status: 200, body: cached.body, contentType: JSON_CONTENT_TYPE };
+    }
+  }
+  const body = Buffer.from(JSON.stringify(listBody(p, result, 'memory', layout.build)), 'utf8');
+  const inputs: unknown[] = [];
+  const record = (v: unknown): boolean => inputs.push(v) > 0;
+  for (let k = p.start; k < p.end; k++) inputsOf(k, record);
+  ctx.state.listings.putPage(listing, pageKey, { body, inputs });
+  return { status: 200, body, contentType: JSON_CONTENT_TYPE };
 }

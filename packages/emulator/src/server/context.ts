@@ -1,6 +1,5 @@
 import type { IncomingMessage } from 'node:http';
 import type { ListingCache } from '../routes/annotation-cache.js';
-import type { ItemCache } from '../routes/item-cache.js';
 import type { WindowCache } from '../routes/window-cache.js';
 import type { BatchStyle, Dataset, DatasetUser, FaultOptions } from '../types.js';
 
@@ -13,10 +12,8 @@ export interface EmulatorState {
   url: string;
   /** Dataset version: incremented on every write (each `wrote()`), it invalidates cached listings. */
   version: number;
-  /** Filtered, sorted annotation listings per filter set. */
+  /** Filtered, sorted annotation listings per filter set, and their serialised pages. */
   listings: ListingCache;
-  /** JSON text of listing items. */
-  items: ItemCache;
   /** Encoded image windows. */
   windows: WindowCache;
 }

@@ -52,6 +52,19 @@ function envelopeFields(
 }
 
 /**
+ * The §3.2 list envelope of the page `p` of `items` (see {@link listResponse}).
+ */
+export function listBody<T, R>(
+  p: PageSlice,
+  items: readonly T[],
+  kind: 'memory' | 'db',
+  map: (item: T) => R,
+): { collection: R[]; offset: number; perPage: number; size: number; totalPages: number } {
+  const page = items.slice(p.start, p.end).map(map);
+  return { collection: page, ...envelopeFields(p, items.length, page.length, kind) };
+}
+
+/**
  * The §3.2 list envelope. `kind` picks the meaning of `perPage`: `memory` lists give
  * `min(max, size)`, `db` pages give `min(max, items in this page)`. The fault option
  * `pageCap` silently limits the page length.
@@ -62,25 +75,5 @@ export function listResponse<T, R>(
   kind: 'memory' | 'db',
   map: (item: T) => R,
 ): RouteResponse {
-  const p = pageSlice(ctx, items.length);
-  const page = items.slice(p.start, p.end).map(map);
-  return { status: 200, body: { collection: page, ...envelopeFields(p, items.length, page.length, kind) } };
-}
-
-/**
- * {@link listResponse} written as JSON text: `item` gives the JSON of each item of the page
- * (only the page is serialised); the bytes are those of `JSON.stringify` of the envelope.
- */
-export function listResponseJson<T>(
-  ctx: RequestContext,
-  items: readonly T[],
-  kind: 'memory' | 'db',
-  item: (x: T) => string,
-): RouteResponse {
-  const p = pageSlice(ctx, items.length);
-  const parts: string[] = [];
-  for (let k = p.start; k < p.end; k++) parts.push(item(items[k]!));
-  const e = envelopeFields(p, items.length, parts.length, kind);
-  const text = `{"collection":[${parts.join(',')}],"offset":${e.offset},"perPage":${e.perPage},"size":${e.size},"totalPages":${e.totalPages}}`;
-  return { status: 200, body: Buffer.from(text, 'utf8'), contentType: JSON_CONTENT_TYPE };
+  return { status: 200, body: listBody(pageSlice(ctx, items.length), items, kind, map) };
 }

@@ -2,7 +2,6 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { Socket } from 'node:net';
 import { generateDataset } from '../dataset/generate-dataset.js';
 import { ListingCache } from '../routes/annotation-cache.js';
-import { ItemCache } from '../routes/item-cache.js';
 import { ping } from '../routes/resources.js';
 import { WindowCache } from '../routes/window-cache.js';
 import type {
@@ -112,7 +111,6 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     url: '',
     version: 0,
     listings: new ListingCache(),
-    items: new ItemCache(),
     windows: new WindowCache(),
   };
   let stats = emptyStats();
