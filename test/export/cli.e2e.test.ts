@@ -187,9 +187,7 @@ describe('cytorx export (built binary)', () => {
       home,
     });
     expect(resumed.code).toBe(0);
-    expect(resumed.stderr).toMatch(
-      new RegExp(`${complete.length} from an earlier run|\\d+ from an earlier run`),
-    );
+    expect(resumed.stderr).toMatch(/\d+ from an earlier run/);
     expect(treeDiff(reference, await readTree(out))).toEqual([]);
   });
 
