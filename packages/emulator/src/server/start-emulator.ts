@@ -49,7 +49,11 @@ export interface Emulator {
   readonly privateKey: string;
   /** Bearer token of the dataset's first user. */
   readonly token: string;
-  /** The live dataset: writes land here. */
+  /**
+   * The live dataset: writes land here. Listings are cached per filter set: after editing a
+   * field the filters read of an existing annotation in place, replace the array
+   * (`dataset.annotations = [...dataset.annotations]`) so that listings see it.
+   */
   readonly dataset: Dataset;
   /** Replaces the fault options (and restarts the fault RNG). */
   setFaults(faults: FaultOptions): void;
