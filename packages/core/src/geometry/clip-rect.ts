@@ -3,6 +3,8 @@ import type { Geometry, Position } from '../pipeline/types.js';
 import { geometryArea } from './area.js';
 import { type BBox, bboxContains, bboxOverlaps, geometryBbox } from './bbox.js';
 import { clipLineToRect } from './clip-line.js';
+import { clipPolygonsToRect } from './clip-polygon.js';
+import { orientGeometry } from './orientation.js';
 
 const clamp = (v: number, lo: number, hi: number): number => Math.min(hi, Math.max(lo, v));
 
@@ -26,13 +28,18 @@ function clipPolygons(
   if (!box) return undefined;
   if (bboxContains(rect, box)) return geometry;
   if (!bboxOverlaps(rect, box)) return undefined;
-  const out = polygonClipping.intersection(geometry.coordinates, rectPolygon(rect));
-  // Intersection vertices lie on the rectangle up to rounding: snap them onto it.
-  const parts: Position[][][] = out.map((poly) =>
-    poly.map((ring) =>
-      ring.map(([x, y]): Position => [clamp(x, rect[0], rect[2]), clamp(y, rect[1], rect[3])]),
-    ),
-  );
+  // Fast exact path for oriented valid input; polygon-clipping when it is degenerate for it.
+  const oriented = orientGeometry(geometry) as typeof geometry;
+  const parts: Position[][][] =
+    clipPolygonsToRect(oriented.type === 'Polygon' ? [oriented.coordinates] : oriented.coordinates, rect) ??
+    polygonClipping
+      .intersection(geometry.coordinates, rectPolygon(rect))
+      // Intersection vertices lie on the rectangle up to rounding: snap them onto it.
+      .map((poly) =>
+        poly.map((ring) =>
+          ring.map(([x, y]): Position => [clamp(x, rect[0], rect[2]), clamp(y, rect[1], rect[3])]),
+        ),
+      );
   if (parts.length === 0) return undefined;
   const result: Geometry =
     parts.length === 1 && geometry.type === 'Polygon'
@@ -45,10 +52,11 @@ const inside = (p: Readonly<Position>, r: Readonly<BBox>): boolean =>
   p[0] >= r[0] && p[0] <= r[2] && p[1] >= r[1] && p[1] <= r[3];
 
 /**
- * Intersects a geometry with a closed rectangle. Polygons go through polygon-clipping's
- * intersection (the result keeps the input type when it has one part, else it becomes a
- * MultiPolygon; exterior rings come out with positive signed area, holes negative); a
- * polygon whose bounding box lies inside the rectangle is returned as is (same object).
+ * Intersects a geometry with a closed rectangle. Polygons are cut by an exact half-plane
+ * splitter (linear time), or by polygon-clipping's intersection when a vertex lies exactly on
+ * a side of the rectangle; the result keeps the input type when it has one part, else it
+ * becomes a MultiPolygon; exterior rings come out with positive signed area, holes negative.
+ * A polygon whose bounding box lies inside the rectangle is returned as is (same object).
  * Lines are clipped with Liang–Barsky ({@link clipLineToRect}); points outside are dropped.
  * Returns `undefined` when nothing with positive area (polygons), positive length (lines) or
  * no point (points) remains.

@@ -59,3 +59,24 @@ export function feat(
     ...extra,
   };
 }
+
+/**
+ * The geometry with every ring rotated to start at its smallest vertex (x, then y), direction
+ * kept: compares shapes regardless of the starting vertex a clipper picked.
+ */
+export function canonical(g: Geometry): Geometry {
+  const ring = (r: Position[]): Position[] => {
+    const open = r.slice(0, -1);
+    let best = 0;
+    open.forEach((p, i) => {
+      const b = open[best]!;
+      if (p[0] < b[0] || (p[0] === b[0] && p[1] < b[1])) best = i;
+    });
+    const rotated = [...open.slice(best), ...open.slice(0, best)];
+    return [...rotated, rotated[0]!];
+  };
+  if (g.type === 'Polygon') return { type: 'Polygon', coordinates: g.coordinates.map(ring) };
+  if (g.type === 'MultiPolygon')
+    return { type: 'MultiPolygon', coordinates: g.coordinates.map((p) => p.map(ring)) };
+  return g;
+}

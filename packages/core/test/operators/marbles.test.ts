@@ -209,9 +209,28 @@ const cases: Case[] = [
   {
     name: 'clipToImage',
     make: (onWarning) => clipToImage({ onWarning }),
-    inputs: { a: fA, b: fB, c: feat(3, IMG1, sq(95, 45, 10)) },
+    inputs: {
+      a: fA,
+      b: fB,
+      c: feat(3, IMG1, {
+        type: 'LineString',
+        coordinates: [
+          [90, 10],
+          [110, 10],
+        ],
+      }),
+    },
     out: '-a---c|',
-    values: { a: fA, c: feat(3, IMG1, rect(95, 45, 100, 50)) },
+    values: {
+      a: fA,
+      c: feat(3, IMG1, {
+        type: 'LineString',
+        coordinates: [
+          [90, 10],
+          [100, 10],
+        ],
+      }),
+    },
     outError: '-a-#',
     callback: {
       make: () => clipToImage({ onWarning: throwingSink }),
