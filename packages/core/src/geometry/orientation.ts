@@ -1,5 +1,6 @@
 import type { Geometry, Position } from '../pipeline/types.js';
 import { ringSignedArea } from './area.js';
+import { flipY } from './transform.js';
 
 /**
  * True when the ring's signed area ({@link ringSignedArea}) is positive: counter-clockwise
@@ -66,5 +67,59 @@ export function orientGeometry(geometry: Geometry): Geometry {
       return { type: 'GeometryCollection', geometries: geometry.geometries.map(orientGeometry) };
     default:
       return geometry;
+  }
+}
+
+/**
+ * `orientGeometry(flipY(geometry, height))` in one pass per ring, without the intermediate
+ * copy: the flipped ring's signed area is computed on the fly (same arithmetic as
+ * {@link ringSignedArea} on the flipped numbers, so the result is identical), then the
+ * flipped positions are written in the final order.
+ * @internal
+ */
+export function flipYOriented(geometry: Geometry, height: number): Geometry {
+  const flipRing = (ring: Position[], wantPositive: boolean): Position[] => {
+    const n = ring.length;
+    let area = 0;
+    if (n >= 3) {
+      const ox = ring[0]![0];
+      const oy = height - ring[0]![1];
+      for (let i = 1; i < n - 1; i++) {
+        const a = ring[i]!;
+        const b = ring[i + 1]!;
+        area += (a[0] - ox) * (height - b[1] - oy) - (b[0] - ox) * (height - a[1] - oy);
+      }
+    }
+    const out: Position[] = new Array(n);
+    if (area === 0 || area > 0 === wantPositive || n < 3) {
+      for (let i = 0; i < n; i++) out[i] = [ring[i]![0], height - ring[i]![1]];
+      return out;
+    }
+    // Reverse keeping the first vertex (and the closing one when the ring is closed).
+    const first = ring[0]!;
+    const last = ring[n - 1]!;
+    const closed = first[0] === last[0] && height - first[1] === height - last[1];
+    const end = closed ? n - 1 : n;
+    out[0] = [first[0], height - first[1]];
+    for (let i = 1; i < end; i++) {
+      const p = ring[end - i]!;
+      out[i] = [p[0], height - p[1]];
+    }
+    if (closed) out[n - 1] = [last[0], height - last[1]];
+    return out;
+  };
+  const polygon = (poly: Position[][]): Position[][] => poly.map((r, i) => flipRing(r, i === 0));
+  switch (geometry.type) {
+    case 'Polygon':
+      return { type: 'Polygon', coordinates: polygon(geometry.coordinates) };
+    case 'MultiPolygon':
+      return { type: 'MultiPolygon', coordinates: geometry.coordinates.map(polygon) };
+    case 'GeometryCollection':
+      return {
+        type: 'GeometryCollection',
+        geometries: geometry.geometries.map((g) => flipYOriented(g, height)),
+      };
+    default:
+      return flipY(geometry, height);
   }
 }

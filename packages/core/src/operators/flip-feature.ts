@@ -1,6 +1,5 @@
 import { InvalidGeometryError } from '../errors/invalid-geometry-error.js';
-import { orientGeometry } from '../geometry/orientation.js';
-import { flipY } from '../geometry/transform.js';
+import { flipYOriented } from '../geometry/orientation.js';
 import type { Feature, Frame } from '../pipeline/types.js';
 
 /**
@@ -22,7 +21,7 @@ export function flipFeature(feature: Feature, target: Frame): Feature {
   }
   return {
     ...feature,
-    geometry: orientGeometry(flipY(feature.geometry, h * feature.scale)),
+    geometry: flipYOriented(feature.geometry, h * feature.scale),
     frame: target,
   };
 }

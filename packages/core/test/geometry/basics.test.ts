@@ -13,6 +13,7 @@ import {
 } from '@cytorx/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { flipYOriented } from '../../src/geometry/orientation.js';
 import { anyGeometry, dyadic, ring } from './arbitraries.js';
 
 describe('area, perimeter, bbox', () => {
@@ -336,5 +337,21 @@ describe('scale by powers of two', () => {
 
   it('dyadic arbitrary really stays on the grid', () => {
     fc.assert(fc.property(dyadic, (v) => Number.isInteger(v * 256)));
+  });
+});
+
+describe('flipYOriented (one-pass flip used by toImageSpace)', () => {
+  it('property: identical to orientGeometry(flipY(g, h)), arbitrary doubles included', () => {
+    const coord = fc.oneof(dyadic, fc.double({ min: -1e9, max: 1e9, noNaN: true, noDefaultInfinity: true }));
+    fc.assert(
+      fc.property(
+        anyGeometry(coord),
+        fc.oneof(fc.integer({ min: 1, max: 2 ** 20 }), fc.double({ min: 1, max: 1e7, noNaN: true })),
+        (g, h) => {
+          expect(flipYOriented(g, h)).toEqual(orientGeometry(flipY(g, h)));
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 });
