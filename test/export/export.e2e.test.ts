@@ -44,7 +44,9 @@ describe('exportProject: geojson, mask and coco against the server data', () => 
   const images = () => emu.dataset.images.filter((im) => im.project === projectId);
   const annotationsOf = (imageId: number) => emu.dataset.annotations.filter((a) => a.image === imageId);
   const mapping = () =>
-    defaultClassMapping(emu.dataset.terms.filter((t) => t.ontology === project().ontology));
+    defaultClassMapping(
+      emu.dataset.terms.filter((t) => t.ontology === project().ontology).map((t) => ({ ...t })),
+    );
   const classOf = (termIds: number[]) => {
     const first = termIds[0];
     return mapping().classes.find((c) => first !== undefined && c.termIds.includes(first))?.id ?? 255;
