@@ -53,7 +53,7 @@ const stars = starPolygon({
 
 const RECT: Rect = [0, 0, 100, 60];
 
-describe('clipGeometryToRect (polygon-clipping) against Sutherland–Hodgman', () => {
+describe('clipGeometryToRect against Sutherland–Hodgman', () => {
   it('property: clipped vertices lie in the rectangle and the area is the area inside it', () => {
     fc.assert(
       fc.property(stars, (rings) => {

@@ -161,4 +161,19 @@ describe('toImageSpace / toCytomineSpace', () => {
       { numRuns: 200 },
     );
   });
+
+  it('property: zoom(z) then zoom(-z) gives the feature back exactly (geometry and scale)', () => {
+    const coord = fc
+      .double({ min: -1e12, max: 1e12, noNaN: true, noDefaultInfinity: true })
+      .filter((v) => v === 0 || Math.abs(v) > 2 ** -900);
+    fc.assert(
+      fc.property(anyGeometry(coord), fc.integer({ min: -30, max: 30 }), (g, z) => {
+        const f = feat(1, IMG, g);
+        const back = run1(f, zoom(z), zoom(-z));
+        expect(back.geometry).toEqual(g);
+        expect(back.scale).toBe(1);
+        expect(run1(f, zoom(z)).scale).toBe(2 ** -z);
+      }),
+    );
+  });
 });
