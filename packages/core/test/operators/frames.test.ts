@@ -6,6 +6,7 @@ import {
   scale,
   toCytomineSpace,
   toImageSpace,
+  zoom,
 } from '@cytorx/core';
 import fc from 'fast-check';
 import { from, type OperatorFunction } from 'rxjs';
