@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import polygonClipping from 'polygon-clipping';
 import { describe, expect, it } from 'vitest';
 import { clipPolygonsToRect } from '../../src/geometry/clip-polygon.js';
+import { findRingContacts } from '../../src/geometry/self-intersections.js';
 import { ring } from './arbitraries.js';
 
 type Rect = [number, number, number, number];
@@ -71,7 +72,14 @@ function checkAgainstPolygonClipping(
     }
   }
   expect(bad).toEqual([]);
-  if (fast.length > 0) {
+  // Exact validity of the output only when no two input rings touch: a vertex lying exactly on
+  // another ring's edge stays on it only up to round-off once that edge is cut.
+  const touching = findRingContacts(
+    partsOf(g)
+      .flat()
+      .map((x) => x.slice(0, -1)),
+  ).found;
+  if (fast.length > 0 && !touching) {
     expect(repairGeometry({ type: 'MultiPolygon', coordinates: fast })).toMatchObject({
       ok: true,
       changed: false,
