@@ -49,28 +49,38 @@ async function serve(config) {
 async function measure(mode, info) {
   const core = await import('../packages/core/dist/index.js');
   const writers = await import('../packages/writers/dist/index.js');
-  const { lastValueFrom, from, toArray } = await import('rxjs');
+  const { filter, lastValueFrom, from, toArray } = await import('rxjs');
   const out = await mkdtemp(path.join(tmpdir(), `cytorx-bench-${mode}-`));
   const client = core.createClient({
     host: info.url,
     publicKey: info.publicKey,
     privateKey: info.privateKey,
   });
-  let peak = process.memoryUsage().rss;
+  let atPeak = process.memoryUsage();
+  let peak = atPeak.rss;
   const sampler = setInterval(() => {
-    peak = Math.max(peak, process.memoryUsage().rss);
+    const m = process.memoryUsage();
+    if (m.rss > peak) {
+      peak = m.rss;
+      atPeak = m;
+    }
   }, 20);
   const started = performance.now();
   let annotations = 0;
   let images = 0;
   try {
     if (mode === 'export') {
-      const events = await lastValueFrom(
+      // Only the last event is kept: the others are dropped as they come.
+      const done = await lastValueFrom(
         writers
-          .exportProject(client, { project: info.project, out, formats: ['geojson', 'mask', 'coco'] })
-          .pipe(toArray()),
+          .exportProject(client, {
+            project: info.project,
+            out,
+            formats: ['geojson', 'mask', 'coco'],
+            ...info.exportOptions,
+          })
+          .pipe(filter((e) => e.type === 'done')),
       );
-      const done = events.at(-1);
       if (!done?.summary?.complete) throw new Error('export did not complete');
       annotations = done.summary.annotations;
       images = done.summary.images.exported;
@@ -79,7 +89,12 @@ async function measure(mode, info) {
       const list = await lastValueFrom(core.listImages(client, info.project).pipe(toArray()));
       const classes = core.defaultClassMapping(terms);
       const ctx = await writers.createWriterContext({ out, classes });
-      const ws = [writers.geojsonWriter(), writers.maskWriter(), writers.cocoWriter()];
+      // The writers exportProject uses (masks painted in bands above 4 Mpx).
+      const ws = [
+        writers.geojsonWriter(),
+        writers.maskWriter({ bandThreshold: 4 * 1024 * 1024 }),
+        writers.cocoWriter(),
+      ];
       for (const w of ws) await w.open?.(ctx);
       for (const image of list.sort((a, b) => a.id - b.id)) {
         const page = await lastValueFrom(
@@ -121,6 +136,12 @@ async function measure(mode, info) {
     annotations,
     images,
     peakRssMb: Math.round(Math.max(peak, maxRss) / 2 ** 20),
+    // What the RSS was made of at its sampled peak (V8 heap vs Buffers and native memory).
+    atPeak: {
+      heapUsedMb: Math.round(atPeak.heapUsed / 2 ** 20),
+      heapTotalMb: Math.round(atPeak.heapTotal / 2 ** 20),
+      externalMb: Math.round(atPeak.external / 2 ** 20),
+    },
   };
 }
 
@@ -152,13 +173,15 @@ async function runMode(mode, info) {
  * @param {number} [options.annotations=5000] annotations per image
  * @param {number} [options.latencyMs=20]
  * @param {number} [options.size=4096] image width and height (px)
+ * @param {object} [options.exportOptions] extra `exportProject` options (e.g. `{ concurrency: 2 }`)
  * @returns {Promise<object>} figures of both modes and the throughput ratio
  */
 export async function run(options = {}) {
   const config = { images: 20, annotations: 5000, latencyMs: 20, size: 4096, ...options };
   const server = fork(SELF, ['--serve', JSON.stringify(config)], { stdio: 'inherit' });
   try {
-    const [info] = await once(server, 'message');
+    const [served] = await once(server, 'message');
+    const info = { ...served, exportOptions: config.exportOptions ?? {} };
     const rate = (r) => ({
       ...r,
       annotationsPerSecond: Math.round((r.annotations / r.ms) * 1000),

@@ -16,8 +16,7 @@ import { createOutputDir } from '../fs/output-dir.js';
 import { geojsonWriter } from '../geojson/geojson-writer.js';
 import { imagesWriter } from '../images/images-writer.js';
 import { maskWriter } from '../mask/mask-writer.js';
-import type { Writer } from '../writer.js';
-import { createWriterContext } from '../writer-context.js';
+import type { Writer, WriterContext } from '../writer.js';
 import { checkExportOptions, type ExportConfig, resolveTermFilter } from './export-config.js';
 import { ExportRun } from './export-run.js';
 import type { ExportEvent, ExportOptions, ExportSummary } from './export-types.js';
@@ -28,6 +27,11 @@ import { zoomFor } from './zoom-for.js';
 
 /** Largest canvas `withImages` fetches for one untiled image (the images writer's default). */
 const MAX_IMAGE_PIXELS = 100_000_000;
+/**
+ * Masks above this many pixels are painted in bands of rows: memory per mask stays at a few
+ * megabytes whatever the canvas (the mask writer's own default, 64 Mpx, suits one-off use).
+ */
+const BAND_PIXELS = 4 * 1024 * 1024;
 
 /**
  * Exports a Cytomine project to a training dataset and reports progress as events. Composes
@@ -122,7 +126,9 @@ async function prepare(
   await out.writeFile('classes.json', classMappingToJson(mapping));
 
   let run: ExportRun | undefined;
-  const ctx = await createWriterContext({
+  // A plain context (not createWriterContext's, which keeps every warning): warnings go to
+  // their image's record and are released with it, so memory does not grow with the project.
+  const ctx: WriterContext = {
     out,
     classes: mapping,
     project: {
@@ -130,12 +136,14 @@ async function prepare(
       ...(typeof project.ontologyName === 'string' ? { ontologyName: project.ontologyName } : {}),
     },
     warn: (w) => run?.onWarning(w),
-    ...(options.signal !== undefined ? { signal: options.signal } : {}),
-  });
+    logger: { debug: () => undefined, info: () => undefined },
+    signal: options.signal ?? new AbortController().signal,
+  };
   const toCytomine = config.coords === 'cytomine' ? toCytomineBatch : undefined;
   const builtins: Array<[Writer, boolean]> = [];
   if (config.formats.includes('geojson')) builtins.push([geojsonWriter(), true]);
-  if (config.formats.includes('mask')) builtins.push([maskWriter({ overlap: config.overlap }), false]);
+  if (config.formats.includes('mask'))
+    builtins.push([maskWriter({ overlap: config.overlap, bandThreshold: BAND_PIXELS }), false]);
   if (config.formats.includes('coco')) {
     const split = config.split === undefined ? {} : { split: config.split, seed: config.seed };
     const parts = { partsDir: `${STATE_DIR}/coco`, resume: true, keepParts: true };

@@ -1,4 +1,5 @@
 import {
+  type Annotation,
   type AnnotationQuery,
   type ClassMapping,
   type CytomineClient,
@@ -38,7 +39,9 @@ export interface ImagePipelineOptions {
  * pages fetched `pageConcurrency` at a time) → `parseWkt` → `toImageSpace` → `resolveTerms` →
  * `mapClasses` → `repair` → `clipToImage` → `scale(factor)`, collected and sorted by
  * annotation id (stable: multi-term copies keep their order), so the output never depends on
- * the server's listing order. `onAnnotation` counts what the server sent. @internal
+ * the server's listing order. `onAnnotation` counts what the server sent. Each feature keeps a
+ * slim copy of its annotation ({@link SLIM_FIELDS}): the WKT (now the geometry), the URLs and
+ * `userByTerm` are dropped, so an image in flight holds less. @internal
  */
 export function imageFeatures(
   image: ImageInstance,
@@ -54,15 +57,28 @@ export function imageFeatures(
     .pipe(
       tap(onAnnotation),
       parseWkt({ images: image, onWarning }),
+      map(slim),
       toImageSpace(),
       resolveTerms(terms, { onWarning }),
       mapClasses({ mapping, multiTerm, onWarning }),
       repair({ onWarning }),
       clipToImage({ onWarning }),
+    )
+    .pipe(
       scaled,
       toArray(),
-    )
-    .pipe(map((features) => features.sort((a, b) => a.annotationId - b.annotationId)));
+      map((features) => features.sort((a, b) => a.annotationId - b.annotationId)),
+    );
+}
+
+/** The annotation fields features keep during an export. @internal */
+export const SLIM_FIELDS = ['image', 'project', 'slice', 'user', 'created', 'updated', 'reviewed'] as const;
+
+function slim(feature: Feature): Feature {
+  const a = feature.annotation;
+  const kept: Annotation = { id: a.id, term: a.term };
+  for (const key of SLIM_FIELDS) if (a[key] !== undefined) (kept as Record<string, unknown>)[key] = a[key];
+  return { ...feature, annotation: kept };
 }
 
 /**
