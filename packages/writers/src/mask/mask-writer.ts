@@ -131,7 +131,6 @@ export function maskWriter(options: MaskWriterOptions = {}): Writer {
         const bufs: Uint8Array[] = [];
         const rgbs: Uint8Array[] = [];
         const inFlight: Promise<unknown>[] = [Promise.resolve(), Promise.resolve()];
-        const mixed = new Uint8Array(Math.ceil((rowsPerBand * stride) / 8));
         let contested = 0;
         for (let b = 0; b < nBands; b++) {
           if (ctx.signal.aborted) throw new AbortedError(`mask writer aborted while writing ${maskPath}`);
@@ -145,9 +144,8 @@ export function maskWriter(options: MaskWriterOptions = {}): Writer {
             buf = new Uint8Array(rowsPerBand * stride);
             bufs[slot] = buf;
           } else buf.fill(0, 0, n);
-          if (b > 0) mixed.fill(0);
           const bucket = buckets[b]!;
-          contested += compositor.paint(bucket, width, height, r0, r1, buf, mixed, imageId);
+          contested += compositor.paint(bucket, width, height, r0, r1, buf, imageId);
           for (const item of bucket) if (item.rowMax <= r1) item.rings = undefined; // last band of the item
           buckets[b] = [];
           const writes = [track(maskOut.png.write(buf.subarray(0, n)), pending)];
