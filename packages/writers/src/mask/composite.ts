@@ -150,7 +150,7 @@ export class BandCompositor {
       const st = row[k + 2]!;
       if (s > pos && pos < x1) {
         // Uncovered gap before this run.
-        const g = s < x1 ? s : x1;
+        const g = Math.min(s, x1);
         this.buf.fill(c, base + pos, base + g);
         np = push(out, np, pos, g, c);
         pos = g;
@@ -160,8 +160,8 @@ export class BandCompositor {
         continue;
       }
       if (s < x0) np = push(out, np, s, x0, st);
-      const a = s > x0 ? s : x0;
-      const b = e < x1 ? e : x1;
+      const a = Math.max(s, x0);
+      const b = Math.min(e, x1);
       if (st === c || st === CONTESTED) np = push(out, np, a, b, st);
       else {
         this.contested += b - a;
