@@ -32,30 +32,39 @@ export function cocoShape(
   rasterizer: Rasterizer,
   subject: { annotationId: number; imageId: number },
 ): CocoShape | undefined {
-  const rings = geometryToRings(geometry);
-  const mask = new SpanMask();
-  rasterizer.spans(rings, width, height, mask.add, undefined, subject);
-  if (mask.area === 0) return undefined;
-  const bbox = mask.bbox();
-
   const parts = polygonParts(geometry);
   const usable = parts.map((part) => part.filter((r) => r.length >= 6)).filter((p) => p.length > 0);
-  const singleRings = usable.every((p) => p.length === 1);
-  let polygons = singleRings ? usable.map((p) => p[0]!) : undefined;
-  if (polygons !== undefined && polygons.length > 1) {
+  if (usable.length > 0 && usable.every((p) => p.length === 1)) {
+    // Single rings (the usual case): the polygon list, unless rings overlap. Only the pixel
+    // count and box are needed, so spans are counted, not kept.
+    const polygons = usable.map((p) => p[0]!);
+    const mask = new SpanMask(false);
+    if (polygons.length === 1) {
+      rasterizer.spans(polygons, width, height, mask.add, undefined, subject);
+      return mask.area === 0 ? undefined : { segmentation: polygons, area: mask.area, bbox: mask.bbox() };
+    }
     // Under even-odd, pixels covered by two rings are holes; COCO unions rings. Equal counts
     // mean no pixel centre is covered twice, so both readings give the same mask.
     let sum = 0;
     for (const ring of polygons) {
-      const one = new SpanMask();
+      const one = new SpanMask(false);
       rasterizer.spans([ring], width, height, one.add, undefined, subject);
       sum += one.area;
     }
-    if (sum !== mask.area) polygons = undefined;
+    rasterizer.spans(polygons, width, height, mask.add, undefined, subject);
+    if (mask.area === 0) return undefined;
+    if (sum === mask.area) return { segmentation: polygons, area: mask.area, bbox: mask.bbox() };
   }
-  if (polygons !== undefined) return { segmentation: polygons, area: mask.area, bbox };
+  // A hole, or overlapping rings: compressed RLE of the exact even-odd mask.
+  const mask = new SpanMask();
+  rasterizer.spans(geometryToRings(geometry), width, height, mask.add, undefined, subject);
+  if (mask.area === 0) return undefined;
   const rle = mask.toRle(width, height);
-  return { segmentation: { size: rle.size, counts: rleToString(rle.counts) }, area: mask.area, bbox };
+  return {
+    segmentation: { size: rle.size, counts: rleToString(rle.counts) },
+    area: mask.area,
+    bbox: mask.bbox(),
+  };
 }
 
 /** Polygon parts of a geometry, each a list of flat rings without the closing vertex. */

@@ -17,12 +17,17 @@ export class SpanMask {
   maxX = Number.NEGATIVE_INFINITY; // exclusive
   maxY = Number.NEGATIVE_INFINITY; // exclusive
 
+  /** @param keep - Keep the spans (needed by {@link toRle}); `false` only counts pixels and the box. */
+  constructor(private readonly keep = true) {}
+
   /** Bound callback for `rasterizeSpans`. Empty spans are ignored. */
   readonly add = (y: number, x0: number, x1: number): void => {
     if (x1 <= x0) return;
-    this.ys.push(y);
-    this.x0s.push(x0);
-    this.x1s.push(x1);
+    if (this.keep) {
+      this.ys.push(y);
+      this.x0s.push(x0);
+      this.x1s.push(x1);
+    }
     this.area += x1 - x0;
     if (x0 < this.minX) this.minX = x0;
     if (x1 > this.maxX) this.maxX = x1;
@@ -43,6 +48,7 @@ export class SpanMask {
    * Spans outside the canvas are clipped.
    */
   toRle(width: number, height: number): Rle {
+    if (!this.keep) throw new Error('SpanMask.toRle needs the spans (constructed with keep = false)');
     const total = width * height;
     const counts: number[] = [];
     if (this.area === 0) {

@@ -55,9 +55,12 @@ export function pngStride(width: number, color: PngColorType): number {
   return 1 + width * (color === 'grey' ? 1 : 3);
 }
 
+/** Size of every IDAT chunk but the last. */
+const IDAT_SIZE = 1 << 16;
+
 /**
  * Streams a PNG into an {@link AtomicFile} band by band: rows go through a node:zlib deflate
- * stream and each compressed chunk becomes an IDAT chunk, so memory stays bounded whatever
+ * stream, cut into IDAT chunks of 64 KiB (so the bytes never depend on timing), so memory stays bounded whatever
  * the image size. Rows are given already filtered: each starts with its filter byte (0, None).
  * The caller commits or aborts the file.
  */
@@ -78,8 +81,23 @@ export class PngStream {
     // strategy at level 6 and compresses masks as well or better (2048² workload: 119 vs 148 KB).
     this.deflate = zlib.createDeflate({ level, strategy: zlib.constants.Z_RLE, chunkSize: 1 << 16 });
     const deflate = this.deflate;
+    // IDAT chunks of a fixed size (the last one shorter): how the stream hands out compressed
+    // data depends on timing, and the file bytes must not (a resumed export is byte-identical).
     this.pump = (async () => {
-      for await (const chunk of deflate) await file.write(pngChunk('IDAT', chunk as Buffer));
+      let held: Buffer[] = [];
+      let size = 0;
+      for await (const chunk of deflate) {
+        held.push(chunk as Buffer);
+        size += (chunk as Buffer).length;
+        while (size >= IDAT_SIZE) {
+          const all = held.length === 1 ? held[0]! : Buffer.concat(held, size);
+          await file.write(pngChunk('IDAT', all.subarray(0, IDAT_SIZE)));
+          const rest = all.subarray(IDAT_SIZE);
+          held = rest.length > 0 ? [rest] : [];
+          size = rest.length;
+        }
+      }
+      if (size > 0) await file.write(pngChunk('IDAT', Buffer.concat(held, size)));
     })();
     // A failed file write must fail pending `write()` calls, not leave them hanging.
     this.pump.catch((err: unknown) => {

@@ -54,6 +54,46 @@ describe('PNG encoding', () => {
     }
   });
 
+  it('cuts the compressed data into 64 KiB IDAT chunks, so the bytes never depend on timing', async () => {
+    const t = await makeContext();
+    try {
+      const width = 500;
+      const height = 400;
+      const pixels = randomBytes(width * height); // incompressible: about 200 KB of IDAT data
+      const encode = async (name: string, bandRows: number, pause: boolean) => {
+        const file = await t.ctx.out.open(name);
+        const png = await PngStream.open(file, width, height, 'grey', 6);
+        for (let r = 0; r < height; r += bandRows) {
+          const rows = Math.min(bandRows, height - r);
+          const band = new Uint8Array(rows * (width + 1));
+          for (let k = 0; k < rows; k++)
+            band.set(pixels.subarray((r + k) * width, (r + k + 1) * width), k * (width + 1) + 1);
+          const written = png.write(band);
+          if (pause) await new Promise((resolve) => setTimeout(resolve, 2)); // zlib output drained in between
+          await written;
+        }
+        await png.end();
+        await file.commit();
+        return readFile(path.join(t.root, name));
+      };
+      const a = await encode('a.png', 400, false);
+      const b = await encode('b.png', 7, true);
+      expect(a.equals(b)).toBe(true);
+      // IDAT lengths: all 65,536 but the last.
+      const lengths: number[] = [];
+      for (let at = 8; at < a.length; ) {
+        const len = a.readUInt32BE(at);
+        if (a.toString('latin1', at + 4, at + 8) === 'IDAT') lengths.push(len);
+        at += 12 + len;
+      }
+      expect(lengths.length).toBeGreaterThan(2);
+      expect(lengths.slice(0, -1).every((n) => n === 65_536)).toBe(true);
+      expect(lengths.at(-1)).toBeLessThanOrEqual(65_536);
+    } finally {
+      await rm(t.root, { recursive: true, force: true });
+    }
+  });
+
   it('rejects pending writes when the file fails, instead of hanging', async () => {
     let calls = 0;
     const failing = {
