@@ -2,7 +2,7 @@ import { defer, map, type Observable } from 'rxjs';
 import { encodeQuery } from '../client/query-string.js';
 import type { CytomineClient, PaginateOptions } from '../client/types.js';
 import { type AnnotationQuery, annotationParams } from './annotation-query.js';
-import { normalizeAnnotation } from './normalize.js';
+import { normalizeOwnedAnnotation } from './normalize.js';
 import { resourceId } from './resource-id.js';
 import type { Annotation } from './types.js';
 
@@ -48,7 +48,7 @@ export function listAnnotations(
             body: params,
           })
         : client.paginate<Record<string, unknown>>('/api/annotation.json', params, paging);
-    return listing.pipe(map(normalizeAnnotation));
+    return listing.pipe(map(normalizeOwnedAnnotation));
   });
 }
 
@@ -68,6 +68,6 @@ export function getAnnotation(client: CytomineClient, id: number): Observable<An
   return defer(() =>
     client
       .request<Record<string, unknown>>('GET', `/api/annotation/${resourceId('annotation', id)}.json`)
-      .pipe(map(normalizeAnnotation)),
+      .pipe(map(normalizeOwnedAnnotation)),
   );
 }

@@ -94,3 +94,38 @@ export function normalizeAnnotation(raw: Record<string, unknown>): Annotation {
   if (id !== undefined) out.id = id;
   return out as Annotation;
 }
+
+/** True for an array of finite numbers without duplicates (what `showTerm` lists give). */
+function isTermIdList(value: unknown): boolean {
+  if (!Array.isArray(value)) return false;
+  for (let i = 0; i < value.length; i++) {
+    const t: unknown = value[i];
+    if (typeof t !== 'number' || !Number.isFinite(t)) return false;
+    for (let j = 0; j < i; j++) if (value[j] === t) return false;
+  }
+  return true;
+}
+
+const DATE_KEYS = ['created', 'updated', 'deleted'] as const;
+
+/**
+ * {@link normalizeAnnotation} for an object the caller owns (freshly parsed from a response):
+ * when it is already normal apart from a scalar `term` (no `null` value, numeric `id` and
+ * dates), it is normalised in place and returned, saving a copy of every listed annotation;
+ * otherwise a normalised copy is returned. Either way the result equals
+ * `normalizeAnnotation(raw)`. @internal
+ */
+export function normalizeOwnedAnnotation(raw: Record<string, unknown>): Annotation {
+  for (const key in raw) {
+    const value = raw[key];
+    if (value === null || value === undefined) return normalizeAnnotation(raw);
+  }
+  const id = raw.id;
+  if (typeof id !== 'number' || !Number.isFinite(id)) return normalizeAnnotation(raw);
+  for (const key of DATE_KEYS) {
+    const v = raw[key];
+    if (v !== undefined && (typeof v !== 'number' || !Number.isFinite(v))) return normalizeAnnotation(raw);
+  }
+  if (!isTermIdList(raw.term)) raw.term = toTermIds(raw.term);
+  return raw as unknown as Annotation;
+}

@@ -1,6 +1,13 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { annotationParams } from '../../src/resources/annotation-query.js';
-import { normalizeAnnotation, normalizeDates, toEpochMs, toTermIds } from '../../src/resources/normalize.js';
+import {
+  normalizeAnnotation,
+  normalizeDates,
+  normalizeOwnedAnnotation,
+  toEpochMs,
+  toTermIds,
+} from '../../src/resources/normalize.js';
 
 describe('annotation quirks', () => {
   it('term: array, scalar, missing or null all become an array', () => {
@@ -45,6 +52,46 @@ describe('annotation quirks', () => {
       created: 12,
       ontology: null,
     });
+  });
+});
+
+describe('normalizeOwnedAnnotation', () => {
+  const value = fc.oneof(
+    fc.constant(null),
+    fc.integer({ min: 0, max: 50 }),
+    fc.constantFrom('1700000000000', '2024-01-01T00:00:00Z', 'never', '', '12'),
+    fc.array(fc.oneof(fc.integer({ min: 1, max: 5 }), fc.record({ id: fc.integer({ min: 1, max: 5 }) })), {
+      maxLength: 4,
+    }),
+    fc.double(),
+  );
+  const row = fc.dictionary(
+    fc.constantFrom('id', 'term', 'created', 'updated', 'deleted', 'image', 'location', 'user', 'x'),
+    value,
+  );
+
+  it('gives what normalizeAnnotation gives, keys in the same order (property)', () => {
+    fc.assert(
+      fc.property(row, (raw) => {
+        const want = normalizeAnnotation(raw);
+        const got = normalizeOwnedAnnotation(structuredClone(raw));
+        expect(got).toEqual(want);
+        expect(Object.keys(got)).toEqual(Object.keys(want));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('normalises a usual listing row in place, without a copy', () => {
+    const raw = { id: 9, image: 3, created: 1700000000000, term: [4, 5], location: 'POINT (1 2)' };
+    expect(normalizeOwnedAnnotation(raw)).toBe(raw);
+    const scalar = { id: 9, term: 4 };
+    expect(normalizeOwnedAnnotation(scalar)).toBe(scalar);
+    expect(scalar.term).toEqual([4]);
+    const withNull = { id: 9, updated: null, term: [4] };
+    const copy = normalizeOwnedAnnotation(withNull);
+    expect(copy).not.toBe(withNull);
+    expect('updated' in copy).toBe(false);
   });
 });
 
