@@ -107,20 +107,34 @@ export function rleDecode(rle: Rle | CompressedRle): Uint8Array {
  * ```
  */
 export function rleToString(counts: ArrayLike<number>): string {
-  let out = '';
+  // Character codes into a byte buffer (at most 11 characters per count below 2^53), decoded
+  // once: far less garbage than growing a string character by character.
+  let bytes = new Uint8Array(Math.max(16, counts.length * 2));
+  let n = 0;
   for (let i = 0; i < counts.length; i++) {
     let x = counts[i]!;
     if (i > 2) x -= counts[i - 2]!;
+    if (n + 11 > bytes.length) {
+      const grown = new Uint8Array(bytes.length * 2 + 11);
+      grown.set(bytes.subarray(0, n));
+      bytes = grown;
+    }
     for (;;) {
-      let ch = ((x % 32) + 32) % 32; // x & 0x1f, without 32-bit truncation
-      x = Math.floor(x / 32); // arithmetic shift right by 5
+      let ch: number;
+      if (x >= -0x40000000 && x < 0x40000000) {
+        ch = x & 0x1f;
+        x >>= 5; // arithmetic shift right by 5 (exact in 32 bits)
+      } else {
+        ch = ((x % 32) + 32) % 32; // x & 0x1f, without 32-bit truncation
+        x = Math.floor(x / 32);
+      }
       const more = ch & 0x10 ? x !== -1 : x !== 0;
       if (more) ch |= 0x20;
-      out += String.fromCharCode(ch + 48);
+      bytes[n++] = ch + 48;
       if (!more) break;
     }
   }
-  return out;
+  return Buffer.from(bytes.buffer, bytes.byteOffset, n).toString('latin1');
 }
 
 /**
