@@ -82,7 +82,7 @@ export const exportCommand = defineCommand({
       })
       .option('concurrency', {
         type: 'number',
-        describe: 'images exported at the same time, and list pages per image (default 4)',
+        describe: 'images exported at the same time, and list pages per image (default 3)',
       })
       .option('resume', { type: 'boolean', describe: 'continue an interrupted export in --out' })
       .option('shard', {

@@ -25,6 +25,7 @@ export interface ExportConfig {
   split: number[] | string | undefined;
   seed: number;
   concurrency: number;
+  maskThreads: number;
   shard: Shard | undefined;
   resume: boolean;
 }
@@ -81,9 +82,12 @@ export function checkExportOptions(o: ExportOptions): ExportConfig {
       fail('coords cytomine cannot be combined with tiles (tile coordinates are image pixels)');
   }
   if (o.split !== undefined) planSplit(o.split, o.seed, undefined);
-  const concurrency = o.concurrency ?? 4;
+  const concurrency = o.concurrency ?? 3;
   if (!Number.isInteger(concurrency) || concurrency < 1)
     fail(`concurrency must be an integer >= 1, got ${concurrency}`);
+  const maskThreads = o.maskThreads ?? 0;
+  if (!Number.isInteger(maskThreads) || maskThreads < 0)
+    fail(`maskThreads must be an integer >= 0, got ${maskThreads}`);
   if (o.pageConcurrency !== undefined && (!Number.isInteger(o.pageConcurrency) || o.pageConcurrency < 1)) {
     fail(`pageConcurrency must be an integer >= 1, got ${o.pageConcurrency}`);
   }
@@ -105,6 +109,7 @@ export function checkExportOptions(o: ExportOptions): ExportConfig {
     split: o.split,
     seed: o.seed ?? 0,
     concurrency,
+    maskThreads,
     shard: o.shard === undefined ? undefined : parseShard(o.shard),
     resume: o.resume ?? false,
   };

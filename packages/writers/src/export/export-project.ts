@@ -32,7 +32,6 @@ const MAX_IMAGE_PIXELS = 100_000_000;
  * megabytes whatever the canvas (the mask writer's own default, 64 Mpx, suits one-off use).
  */
 const BAND_PIXELS = 4 * 1024 * 1024;
-
 /**
  * Exports a Cytomine project to a training dataset and reports progress as events. Composes
  * the public pieces: project → ontology terms → images (filters, shard) → per image, at most
@@ -53,7 +52,7 @@ const BAND_PIXELS = 4 * 1024 * 1024;
  * writers discard incomplete files, and images already recorded stay complete for a resume.
  *
  * @param client - A client from `createClient` (its retries, page size and pool apply).
- * @param options - See {@link ExportOptions}; defaults: formats `geojson,mask`, concurrency 4,
+ * @param options - See {@link ExportOptions}; defaults: formats `geojson,mask`, concurrency 3,
  *   multiTerm `first`, overlap `smaller-on-top`, coords `image`, full resolution, no tiles.
  * @returns Events ({@link ExportEvent}): `start`, per-image progress, files, warnings, `done`.
  * @throws ConfigError `CYTORX_CONFIG` synchronously for invalid options, and as the stream's
@@ -143,7 +142,10 @@ async function prepare(
   const builtins: Array<[Writer, boolean]> = [];
   if (config.formats.includes('geojson')) builtins.push([geojsonWriter(), true]);
   if (config.formats.includes('mask'))
-    builtins.push([maskWriter({ overlap: config.overlap, bandThreshold: BAND_PIXELS }), false]);
+    builtins.push([
+      maskWriter({ overlap: config.overlap, bandThreshold: BAND_PIXELS, threads: config.maskThreads }),
+      false,
+    ]);
   if (config.formats.includes('coco')) {
     const split = config.split === undefined ? {} : { split: config.split, seed: config.seed };
     const parts = { partsDir: `${STATE_DIR}/coco`, resume: true, keepParts: true };

@@ -17,7 +17,7 @@ export type OverlapPolicy = 'smaller-on-top' | 'order' | 'priority';
 export interface PaintItem {
   geometry: Geometry;
   /** Flat rings, made when first painted and dropped after the item's last band. */
-  rings: number[][] | undefined;
+  rings: ReadonlyArray<ArrayLike<number>> | undefined;
   /** Class id painted (1..255). */
   value: number;
   /** Feature id (ties of `smaller-on-top`) and annotation id (errors). */

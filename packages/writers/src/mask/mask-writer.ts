@@ -3,6 +3,8 @@ import type { AtomicFile } from '../fs/output-dir.js';
 import type { Writer, WriterContext, WriterSummary } from '../writer.js';
 import { BandCompositor, type OverlapPolicy, type PaintItem, paintOrder } from './composite.js';
 import { type ImageStats, preparePaintItems } from './paint-items.js';
+import { bandBuckets, packPaintJob } from './paint-job.js';
+import { type BandSink, PaintPool } from './paint-pool.js';
 import { PngStream } from './png-stream.js';
 import { colorize, previewPalette } from './preview-palette.js';
 
@@ -20,6 +22,12 @@ export interface MaskWriterOptions {
   bandHeight?: number;
   /** zlib level 0..9 for the PNG data; default 6. */
   compressionLevel?: number;
+  /**
+   * Worker threads that paint the masks, so the calling thread goes on with other work (the
+   * next images' parsing) meanwhile; 0 paints in the calling thread. The output is the same
+   * either way. Default 0 (`exportProject` uses one when the machine has two cores or more).
+   */
+  threads?: number;
 }
 
 const POLICIES: readonly OverlapPolicy[] = ['smaller-on-top', 'order', 'priority'];
@@ -69,12 +77,17 @@ export function maskWriter(options: MaskWriterOptions = {}): Writer {
   if (!Number.isInteger(level) || level < 0 || level > 9) {
     throw new ConfigError('mask writer: compressionLevel must be an integer 0..9');
   }
+  const threads = options.threads ?? 0;
+  if (!Number.isInteger(threads) || threads < 0) {
+    throw new ConfigError('mask writer: threads must be a non-negative integer');
+  }
 
   const files: string[] = [];
   const images = new Map<number, ImageStats>();
   let masks = 0;
   let warnings = 0;
   let compositor: BandCompositor | undefined;
+  let pool: PaintPool | undefined | null = threads === 0 ? null : undefined;
 
   const warn = (ctx: WriterContext, w: Omit<PipelineWarning, 'stage'>) => {
     warnings++;
@@ -99,76 +112,61 @@ export function maskWriter(options: MaskWriterOptions = {}): Writer {
       const ordered = paintOrder(items, overlap, classRank);
 
       const rowsPerBand = width * height > bandThreshold ? Math.min(bandHeight, height) : height;
-      const nBands = Math.ceil(height / rowsPerBand);
-      const buckets: PaintItem[][] = Array.from({ length: nBands }, () => []);
-      for (const item of ordered) {
-        const last = Math.floor((item.rowMax - 1) / rowsPerBand);
-        for (let b = Math.floor(item.rowMin / rowsPerBand); b <= last; b++) buckets[b]!.push(item);
-      }
-
       const stem = batch.tile
         ? `${directory}/${imageId}/${batch.canvas.x}_${batch.canvas.y}`
         : `${directory}/${imageId}`;
       const maskPath = batch.tile ? `${stem}.png` : `${stem}_mask.png`;
       const previewPath = `${stem}_preview.png`;
       const lut = preview ? previewPalette(ctx.classes) : undefined;
-      compositor ??= new BandCompositor();
 
       const opened: { file: AtomicFile; png?: PngStream }[] = [];
       const pending: Promise<void>[] = [];
       try {
         const maskOut: { file: AtomicFile; png?: PngStream } = { file: await ctx.out.open(maskPath) };
         opened.push(maskOut);
-        maskOut.png = await PngStream.open(maskOut.file, width, height, 'grey', level);
-        let previewOut: { file: AtomicFile; png?: PngStream } | undefined;
+        const maskPng = await PngStream.open(maskOut.file, width, height, 'grey', level);
+        maskOut.png = maskPng;
+        let previewPng: PngStream | undefined;
         if (lut) {
-          previewOut = { file: await ctx.out.open(previewPath) };
+          const previewOut: { file: AtomicFile; png?: PngStream } = { file: await ctx.out.open(previewPath) };
           opened.push(previewOut);
-          previewOut.png = await PngStream.open(previewOut.file, width, height, 'rgb', level);
+          previewPng = await PngStream.open(previewOut.file, width, height, 'rgb', level);
+          previewOut.png = previewPng;
         }
         const stride = width + 1;
-        // Two band buffers: zlib (thread pool) compresses one while the other is painted.
-        const bufs: Uint8Array[] = [];
-        const rgbs: Uint8Array[] = [];
-        const inFlight: Promise<unknown>[] = [Promise.resolve(), Promise.resolve()];
+        const nBands = Math.ceil(height / rowsPerBand);
+        const rgbFree: Uint8Array[] = [];
         let contested = 0;
-        for (let b = 0; b < nBands; b++) {
+        // Each painted band goes to zlib (thread pool); resolves when its buffer may be reused.
+        const sink: BandSink = async (buf, r0, r1, bandContested) => {
           if (ctx.signal.aborted) throw new AbortedError(`mask writer aborted while writing ${maskPath}`);
-          const r0 = b * rowsPerBand;
-          const r1 = Math.min(height, r0 + rowsPerBand);
-          const n = (r1 - r0) * stride;
-          const slot = b % 2;
-          await inFlight[slot];
-          let buf = bufs[slot];
-          if (buf === undefined) {
-            buf = new Uint8Array(rowsPerBand * stride);
-            bufs[slot] = buf;
-          } else buf.fill(0, 0, n);
-          const bucket = buckets[b]!;
-          contested += compositor.paint(bucket, width, height, r0, r1, buf, imageId);
-          for (const item of bucket) if (item.rowMax <= r1) item.rings = undefined; // last band of the item
-          buckets[b] = [];
-          const writes = [track(maskOut.png.write(buf.subarray(0, n)), pending)];
-          if (previewOut?.png && lut) {
-            let rgb = rgbs[slot];
-            if (rgb === undefined) {
-              rgb = new Uint8Array(rowsPerBand * (3 * width + 1));
-              rgbs[slot] = rgb;
-            }
+          contested += bandContested;
+          const writes = [track(maskPng.write(buf.subarray(0, (r1 - r0) * stride)), pending)];
+          if (previewPng && lut) {
+            const rgb = rgbFree.pop() ?? new Uint8Array(rowsPerBand * (3 * width + 1));
             colorize(buf, rgb, width, r1 - r0, lut);
-            writes.push(track(previewOut.png.write(rgb.subarray(0, (r1 - r0) * (3 * width + 1))), pending));
+            const done = track(previewPng.write(rgb.subarray(0, (r1 - r0) * (3 * width + 1))), pending);
+            writes.push(done.then(() => void rgbFree.push(rgb)));
           }
-          const both = Promise.all(writes);
-          both.catch(() => {}); // awaited before the buffer's reuse, or abandoned on failure
-          inFlight[slot] = both;
-          if (nBands > 1) ctx.logger.debug(`mask ${maskPath}: band ${b + 1}/${nBands}`);
+          if (nBands > 1) ctx.logger.debug(`mask ${maskPath}: band ${Math.ceil(r1 / rowsPerBand)}/${nBands}`);
+          await Promise.all(writes);
+        };
+        if (pool === undefined) pool = PaintPool.create(threads) ?? null;
+        const canvas = { width, height, rowsPerBand, imageId };
+        // A pool whose worker cannot start paints nothing (false): then paint here.
+        const painted = pool
+          ? await pool.paint(packPaintJob(ordered, canvas), rowsPerBand * stride, sink)
+          : false;
+        if (!painted) {
+          compositor ??= new BandCompositor();
+          await paintHere(compositor, ordered, canvas, sink);
         }
         await Promise.all(pending);
         for (const o of opened) await o.png!.end();
         for (const o of opened) await o.file.commit();
 
         files.push(maskPath);
-        if (previewOut) files.push(previewPath);
+        if (previewPng) files.push(previewPath);
         masks++;
         stats.masks++;
         stats.contestedPixels += contested;
@@ -190,7 +188,9 @@ export function maskWriter(options: MaskWriterOptions = {}): Writer {
       }
     },
 
-    close(): WriterSummary {
+    async close(): Promise<WriterSummary> {
+      if (pool) await pool.close();
+      pool = threads === 0 ? null : undefined;
       const perImage: Record<string, ImageStats> = {};
       let contestedPixels = 0;
       for (const [id, s] of [...images].sort((a, b) => a[0] - b[0])) {
@@ -213,4 +213,40 @@ function track(p: Promise<void>, all: Promise<void>[]): Promise<void> {
   p.catch(() => {});
   all.push(p);
   return p;
+}
+
+/**
+ * Paints `items` (in paint order) band by band in the calling thread, two band buffers
+ * alternating: zlib compresses one while the other is painted.
+ */
+async function paintHere(
+  compositor: BandCompositor,
+  items: readonly PaintItem[],
+  canvas: { width: number; height: number; rowsPerBand: number; imageId: number },
+  sink: BandSink,
+): Promise<void> {
+  const { width, height, rowsPerBand, imageId } = canvas;
+  const stride = width + 1;
+  const buckets = bandBuckets(items, height, rowsPerBand);
+  const bufs: Uint8Array[] = [];
+  const inFlight: Promise<unknown>[] = [Promise.resolve(), Promise.resolve()];
+  for (let b = 0; b < buckets.length; b++) {
+    const r0 = b * rowsPerBand;
+    const r1 = Math.min(height, r0 + rowsPerBand);
+    const slot = b % 2;
+    await inFlight[slot];
+    let buf = bufs[slot];
+    if (buf === undefined) {
+      buf = new Uint8Array(rowsPerBand * stride);
+      bufs[slot] = buf;
+    } else buf.fill(0, 0, (r1 - r0) * stride);
+    const bucket = buckets[b]!;
+    const contested = compositor.paint(bucket, width, height, r0, r1, buf, imageId);
+    for (const item of bucket) if (item.rowMax <= r1) item.rings = undefined; // last band of the item
+    buckets[b] = [];
+    const written = sink(buf, r0, r1, contested);
+    written.catch(() => {}); // awaited before the buffer's reuse, or abandoned on failure
+    inFlight[slot] = written;
+  }
+  await Promise.all(inFlight);
 }
