@@ -127,11 +127,16 @@ async function measure(mode, info) {
         await listSequentially(client, image.id, info.baselinePageSize, lastValueFrom, () => {});
         await lastValueFrom(core.listAnnotations(client, { image: image.id }).pipe(toArray()));
       }
-    } else if (mode === 'export') {
+    } else if (mode === 'export' || mode === 'export-threads') {
       // Only the last event is kept: the others are dropped as they come.
       const done = await lastValueFrom(
         writers
-          .exportProject(client, { project: info.project, out, formats: ['geojson', 'mask', 'coco'] })
+          .exportProject(client, {
+            project: info.project,
+            out,
+            formats: ['geojson', 'mask', 'coco'],
+            ...(mode === 'export-threads' ? { maskThreads: 1 } : {}),
+          })
           .pipe(filter((e) => e.type === 'done')),
       );
       if (!done?.summary?.complete) throw new Error('export did not complete');
@@ -241,6 +246,7 @@ async function runMode(mode, info, server) {
  * @param {number} [options.size=4096] image width and height (px)
  * @param {number} [options.baselinePageSize=0] the baseline's `max`: 0 = one request per
  *   image (Python `fetch()`), N = pages of N one at a time (Python `fetch(max=N)`)
+ * @param {boolean} [options.threads=false] also measure `exportProject` with `maskThreads: 1`
  * @returns {Promise<object>} both modes' figures, the throughput ratio and the bounds on it
  */
 export async function run(options = {}) {
@@ -259,6 +265,7 @@ export async function run(options = {}) {
     await runMode('warmup', info, server);
     const sequential = await runMode('sequential', info, server);
     const exported = await runMode('export', info, server);
+    const threads = config.threads ? await runMode('export-threads', info, server) : undefined;
     const ratio = Math.round((exported.annotationsPerSecond / sequential.annotationsPerSecond) * 100) / 100;
     // Where the baseline's time goes: its main thread is busy (CPU that the export must do too)
     // or idle (waiting on the network and the server: what concurrency can hide).
@@ -278,6 +285,13 @@ export async function run(options = {}) {
       export: exported,
       ratio,
       bounds,
+      ...(threads
+        ? {
+            threads,
+            threadsRatio:
+              Math.round((threads.annotationsPerSecond / sequential.annotationsPerSecond) * 100) / 100,
+          }
+        : {}),
     };
   } finally {
     server.disconnect();
@@ -311,7 +325,8 @@ export function report(title, r) {
     `  ${''.padEnd(34)} ${'wall'.padStart(7)} ${'ann/s'.padStart(7)} ${'img/s'.padStart(6)} ${'main busy'.padStart(13)} ${'idle'.padStart(7)} ${'cpu'.padStart(7)} ${'server'.padStart(7)} ${'reqs'.padStart(5)} ${'peak RSS'.padStart(8)}`,
     row('sequential baseline', s),
     row(`exportProject (defaults)`, e),
-    `  throughput ratio: ${r.ratio}x   (peak RSS ${e.peakRssMb} MB: heap ${e.atPeak.heapUsedMb}/${e.atPeak.heapTotalMb} MB, external ${e.atPeak.externalMb} MB at the peak)`,
+    ...(r.threads ? [row('exportProject + maskThreads: 1', r.threads)] : []),
+    `  throughput ratio: ${r.ratio}x${r.threads ? ` (maskThreads: 1: ${r.threadsRatio}x)` : ''}   (peak RSS ${e.peakRssMb} MB: heap ${e.atPeak.heapUsedMb}/${e.atPeak.heapTotalMb} MB, external ${e.atPeak.externalMb} MB at the peak)`,
     `  where the baseline's time goes: ${s1(s.mainBusyMs)} main-thread work (${pct(s.mainBusyMs, s.ms)}), ${s1(s.mainIdleMs)} idle (${pct(s.mainIdleMs, s.ms)}; ${s1(s.waitMs)} awaiting ${s.requests} responses)`,
     `  concurrency can only hide the idle part: with the main thread never idle the ratio is at most ${r.bounds.oneThread}x;`,
     `  even that work spread over all ${r.cores} cores would give at most ${r.bounds.allCores}x (the server and the OS share those cores).`,
@@ -326,7 +341,7 @@ if (process.argv[2] === '--serve') {
   process.send({ result });
   process.disconnect();
 } else if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const issue = await run();
+  const issue = await run({ threads: true });
   console.log(report("Scenario 1 (the export issue's): sequential baseline vs exportProject", issue));
   const target = 8;
   console.log(

@@ -24,8 +24,10 @@ export interface MaskWriterOptions {
   compressionLevel?: number;
   /**
    * Worker threads that paint the masks, so the calling thread goes on with other work (the
-   * next images' parsing) meanwhile; 0 paints in the calling thread. The output is the same
-   * either way. Default 0 (`exportProject` uses one when the machine has two cores or more).
+   * next images' parsing, the other writers) meanwhile; 0 paints in the calling thread. The
+   * output is the same either way. Each thread costs about 30 MB. When no worker can start
+   * (e.g. the writers run from their TypeScript sources), masks are painted in the calling
+   * thread. Default 0.
    */
   threads?: number;
 }
