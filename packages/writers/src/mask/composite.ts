@@ -32,34 +32,6 @@ export interface PaintItem {
   rowMax: number;
 }
 
-/** Area of a polygonal geometry: per polygon |outer| − Σ|holes|, summed (orientation ignored). */
-export function polygonalArea(geometry: Geometry): number {
-  switch (geometry.type) {
-    case 'Polygon':
-      return polygonArea(geometry.coordinates);
-    case 'MultiPolygon':
-      return geometry.coordinates.reduce((s, p) => s + polygonArea(p), 0);
-    case 'GeometryCollection':
-      return geometry.geometries.reduce((s, g) => s + polygonalArea(g), 0);
-    default:
-      return 0;
-  }
-}
-
-function polygonArea(rings: ReadonlyArray<ReadonlyArray<readonly [number, number] | number[]>>): number {
-  let a = 0;
-  rings.forEach((ring, k) => {
-    let s = 0;
-    for (let i = 0, j = ring.length - 1; i < ring.length; j = i, i++) {
-      const p = ring[i]!;
-      const q = ring[j]!;
-      s += q[0]! * p[1]! - p[0]! * q[1]!;
-    }
-    a += (k === 0 ? 1 : -1) * Math.abs(s / 2);
-  });
-  return Math.abs(a);
-}
-
 /**
  * The global paint order of `items` under `policy` (first painted first). `classRank` gives
  * each class id's position in the mapping (only used by `priority`).

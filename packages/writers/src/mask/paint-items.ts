@@ -1,6 +1,12 @@
-import type { Geometry, ImageBatch, PipelineWarning, Position } from '@cytorx/core';
+import {
+  type Geometry,
+  geometryArea,
+  type ImageBatch,
+  type PipelineWarning,
+  type Position,
+} from '@cytorx/core';
 import type { WriterContext } from '../writer.js';
-import { type PaintItem, polygonalArea } from './composite.js';
+import type { PaintItem } from './composite.js';
 
 /** Per-image counters of the mask writer (reported in its summary). */
 export interface ImageStats {
@@ -73,7 +79,7 @@ export function preparePaintItems(
       id: feature.id,
       annotationId,
       order,
-      area: polygonalArea(feature.geometry),
+      area: Math.abs(geometryArea(feature.geometry)),
       rowMin,
       rowMax,
     });
