@@ -24,6 +24,7 @@ import os, { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { reply } from './child-reply.mjs';
 
 const SELF = fileURLToPath(import.meta.url);
 const MB = 2 ** 20;
@@ -205,22 +206,6 @@ async function measure(mode, info) {
     mainIdleMs: Math.round(elu.idle),
     ...(mode === 'sequential' ? { waitMs: Math.round(waitMs) } : {}),
   };
-}
-
-function reply(child, message, key) {
-  return new Promise((resolve, reject) => {
-    const onExit = (code) => reject(new Error(`child exited with ${code}`));
-    const on = (m) => {
-      if (m && key in m) {
-        child.off('message', on);
-        child.off('exit', onExit);
-        resolve(m[key]);
-      }
-    };
-    child.on('message', on);
-    child.once('exit', onExit);
-    if (message !== undefined) child.send(message);
-  });
 }
 
 async function runMode(mode, info, server) {

@@ -9,6 +9,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { lastValueFrom, reduce } from 'rxjs';
 import { createClient, listAnnotations } from '../packages/core/dist/index.js';
 import { startEmulator } from '../packages/emulator/dist/index.js';
+import { reply } from './child-reply.mjs';
 
 const SELF = fileURLToPath(import.meta.url);
 
@@ -35,20 +36,6 @@ async function serve(annotations, latencyMs) {
   });
 }
 
-function ask(child, message, key) {
-  const reply = new Promise((resolve) => {
-    const on = (m) => {
-      if (m && key in m) {
-        child.off('message', on);
-        resolve(m[key]);
-      }
-    };
-    child.on('message', on);
-  });
-  child.send(message);
-  return reply;
-}
-
 /**
  * Lists the same annotations with one page at a time and with `concurrency` pages in flight.
  * @param {object} [options]
@@ -71,7 +58,7 @@ export async function run(options = {}) {
       connections: Math.max(concurrency, 1),
     });
     const measure = async (pageConcurrency) => {
-      await ask(child, 'reset', 'reset');
+      await reply(child, 'reset', 'reset');
       const started = performance.now();
       const { count } = await lastValueFrom(
         listAnnotations(client, { image: info.image }, { concurrency: pageConcurrency }).pipe(
@@ -86,7 +73,7 @@ export async function run(options = {}) {
       );
       const ms = performance.now() - started;
       if (count !== annotations) throw new Error(`listed ${count} annotations, expected ${annotations}`);
-      const stats = await ask(child, 'stats', 'stats');
+      const stats = await reply(child, 'stats', 'stats');
       return {
         concurrency: pageConcurrency,
         annotations: count,

@@ -11,6 +11,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { from, lastValueFrom, reduce } from 'rxjs';
 import { createAnnotations, createClient, prepareGeometry } from '../packages/core/dist/index.js';
 import { startEmulator } from '../packages/emulator/dist/index.js';
+import { reply } from './child-reply.mjs';
 
 const SELF = fileURLToPath(import.meta.url);
 const SIZE = { width: 20_000, height: 20_000 };
@@ -40,20 +41,6 @@ async function serve(latencyMs) {
     images: d.images.map((i) => i.id),
     term: d.terms.find((t) => t.ontology === d.projects[0].ontology).id,
   });
-}
-
-function ask(child, message, key) {
-  const reply = new Promise((resolve) => {
-    const on = (m) => {
-      if (m && key in m) {
-        child.off('message', on);
-        resolve(m[key]);
-      }
-    };
-    child.on('message', on);
-  });
-  child.send(message);
-  return reply;
 }
 
 /** n distinct 20x20 squares in image space (hexagons would do as well; squares keep WKT short). */
@@ -143,15 +130,15 @@ export async function run(options = {}) {
     };
     try {
       await ours(warmImage, 1000); // warm-up: JIT and keep-alive connections on both sides
-      await ask(child, 'reset', 'reset');
+      await reply(child, 'reset', 'reset');
       const oursMs = await ours(oursImage, count);
-      const oursStats = await ask(child, 'stats', 'stats');
-      await ask(child, 'reset', 'reset');
+      const oursStats = await reply(child, 'stats', 'stats');
+      await reply(child, 'reset', 'reset');
       const started = performance.now();
       const chunks = await pythonLikeSave(client, features(count, pythonImage, info.term));
       const pythonMs = performance.now() - started;
-      const pythonStats = await ask(child, 'stats', 'stats');
-      const saved = await ask(child, { count: pythonImage }, 'count');
+      const pythonStats = await reply(child, 'stats', 'stats');
+      const saved = await reply(child, { count: pythonImage }, 'count');
       if (saved !== count) throw new Error(`python-like save stored ${saved} of ${count}`);
       const rate = (ms) => Math.round((count / ms) * 1000);
       return {
