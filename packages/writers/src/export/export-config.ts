@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { ConfigError, type MultiTermPolicy, type Term, type TileOptions } from '@cytorx/core';
 import { planSplit } from '../coco/split.js';
 import type { OverlapPolicy } from '../mask/composite.js';
@@ -26,6 +27,7 @@ export interface ExportConfig {
   seed: number;
   concurrency: number;
   maskThreads: number;
+  workers: number;
   shard: Shard | undefined;
   resume: boolean;
 }
@@ -88,6 +90,8 @@ export function checkExportOptions(o: ExportOptions): ExportConfig {
   const maskThreads = o.maskThreads ?? 0;
   if (!Number.isInteger(maskThreads) || maskThreads < 0)
     fail(`maskThreads must be an integer >= 0, got ${maskThreads}`);
+  const workers = o.workers ?? defaultWorkers(concurrency);
+  if (!Number.isInteger(workers) || workers < 0) fail(`workers must be an integer >= 0, got ${workers}`);
   if (o.pageConcurrency !== undefined && (!Number.isInteger(o.pageConcurrency) || o.pageConcurrency < 1)) {
     fail(`pageConcurrency must be an integer >= 1, got ${o.pageConcurrency}`);
   }
@@ -110,6 +114,7 @@ export function checkExportOptions(o: ExportOptions): ExportConfig {
     seed: o.seed ?? 0,
     concurrency,
     maskThreads,
+    workers,
     shard: o.shard === undefined ? undefined : parseShard(o.shard),
     resume: o.resume ?? false,
   };
@@ -140,6 +145,15 @@ export function resolveTermFilter(spec: ReadonlyArray<number | string>, terms: r
     );
   });
   return [...new Set(ids)].sort((a, b) => a - b);
+}
+
+/**
+ * Worker threads for image jobs when not given: the calling thread runs jobs too, so one per
+ * core beyond the first, and no more than the images in flight can use (a job is one image).
+ * @internal
+ */
+export function defaultWorkers(concurrency: number): number {
+  return Math.max(0, Math.min(availableParallelism() - 1, concurrency - 1));
 }
 
 function isId(v: unknown): v is number {

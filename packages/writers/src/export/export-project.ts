@@ -11,27 +11,21 @@ import {
   parseClassMapping,
 } from '@cytorx/core';
 import { defer, firstValueFrom, from, lastValueFrom, mergeMap, type Observable, of, toArray } from 'rxjs';
-import { cocoWriter } from '../coco/coco-writer.js';
 import { createOutputDir } from '../fs/output-dir.js';
-import { geojsonWriter } from '../geojson/geojson-writer.js';
 import { imagesWriter } from '../images/images-writer.js';
-import { maskWriter } from '../mask/mask-writer.js';
 import type { Writer, WriterContext } from '../writer.js';
 import { checkExportOptions, type ExportConfig, resolveTermFilter } from './export-config.js';
 import { ExportRun } from './export-run.js';
 import type { ExportEvent, ExportOptions, ExportSummary } from './export-types.js';
-import { MANIFEST, RunState, STATE_DIR } from './run-state.js';
+import { type BuiltinSpec, builtinWriters } from './image-job.js';
+import { ImagePool } from './image-pool.js';
+import { MANIFEST, RunState } from './run-state.js';
 import { shardOf } from './shard.js';
 import { toCytomineBatch, trackWriter } from './tracked-writer.js';
 import { zoomFor } from './zoom-for.js';
 
 /** Largest canvas `withImages` fetches for one untiled image (the images writer's default). */
 const MAX_IMAGE_PIXELS = 100_000_000;
-/**
- * Masks above this many pixels are painted in bands of rows: memory per mask stays at a few
- * megabytes whatever the canvas (the mask writer's own default, 64 Mpx, suits one-off use).
- */
-const BAND_PIXELS = 4 * 1024 * 1024;
 /**
  * Exports a Cytomine project to a training dataset and reports progress as events. Composes
  * the public pieces: project → ontology terms → images (filters, shard) → per image, at most
@@ -139,20 +133,33 @@ async function prepare(
     signal: options.signal ?? new AbortController().signal,
   };
   const toCytomine = config.coords === 'cytomine' ? toCytomineBatch : undefined;
-  const builtins: Array<[Writer, boolean]> = [];
-  if (config.formats.includes('geojson')) builtins.push([geojsonWriter(), true]);
-  if (config.formats.includes('mask'))
-    builtins.push([
-      maskWriter({ overlap: config.overlap, bandThreshold: BAND_PIXELS, threads: config.maskThreads }),
-      false,
-    ]);
-  if (config.formats.includes('coco')) {
-    const split = config.split === undefined ? {} : { split: config.split, seed: config.seed };
-    const parts = { partsDir: `${STATE_DIR}/coco`, resume: true, keepParts: true };
-    builtins.push([cocoWriter({ ...split, ...parts }), false]);
-  }
-  if (config.withImages) builtins.push([imagesWriter({ client }), false]);
-  for (const w of extra) builtins.push([w, true]);
+  const spec: BuiltinSpec = {
+    formats: config.formats,
+    overlap: config.overlap,
+    split: config.split,
+    seed: config.seed,
+    coords: config.coords,
+  };
+  // The built-in file writers run in the image jobs; these instances only open and close
+  // (COCO assembles its parts in close). The images writer and third-party writers run here.
+  const builtins = builtinWriters(spec, 0).map((b) => b.writer);
+  const here: Array<[Writer, boolean]> = [];
+  if (config.withImages) here.push([imagesWriter({ client }), false]);
+  for (const w of extra) here.push([w, true]);
+  const jobs = new ImagePool(
+    {
+      root: out.root,
+      classes: classMappingToJson(mapping),
+      project: ctx.project ?? projectInfo,
+      terms,
+      multiTerm: config.multiTerm,
+      tile: config.tile,
+      spec,
+      needFeatures: extra.length > 0,
+    },
+    config.workers,
+    config.maskThreads,
+  );
 
   run = new ExportRun({
     project: projectInfo,
@@ -160,10 +167,13 @@ async function prepare(
     images,
     state,
     ctx,
-    writers: (r) =>
-      builtins.map(([w, inFrame]) =>
+    writers: (r) => [
+      ...builtins.map((w) => trackWriter(r.jobWriter(w), (...a) => r.onFile(...a))),
+      ...here.map(([w, inFrame]) =>
         trackWriter(w, (...a) => r.onFile(...a), inFrame ? toCytomine : undefined),
       ),
+    ],
+    jobs,
     pipeline: {
       client,
       query: {
@@ -181,7 +191,7 @@ async function prepare(
     tile: config.tile,
     concurrency: config.concurrency,
     errorOnFailure: options.errorOnFailure ?? true,
-    formats: builtins.map(([w]) => w.name),
+    formats: [...builtins, ...here.map(([w]) => w)].map((w) => w.name),
   });
   return { run };
 }

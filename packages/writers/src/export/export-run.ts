@@ -1,4 +1,4 @@
-import type { ImageBatch, ImageInstance, PipelineWarning, TileOptions } from '@cytorx/core';
+import type { Annotation, ImageBatch, ImageInstance, PipelineWarning, TileOptions } from '@cytorx/core';
 import {
   catchError,
   concat,
@@ -8,9 +8,10 @@ import {
   finalize,
   from,
   ignoreElements,
+  map,
   merge,
   mergeMap,
-  type Observable,
+  Observable,
   Subject,
   tap,
   throwError,
@@ -19,7 +20,9 @@ import type { WriterEvent } from '../write-to.js';
 import { writeTo } from '../write-to.js';
 import type { Writer, WriterContext } from '../writer.js';
 import type { ExportEvent, ExportSummary } from './export-types.js';
-import { type ImagePipelineOptions, imageBatches, imageFeatures } from './image-features.js';
+import { forFeatures, type ImagePipelineOptions, imageAnnotations } from './image-features.js';
+import { fromErrorData, type ImageJob, type ImageJobResult, type JobBatch } from './image-job.js';
+import type { ImagePool } from './image-pool.js';
 import { ImageRecord } from './image-record.js';
 import { writeReport } from './report.js';
 import { MANIFEST, type RunState, STATE_DIR } from './run-state.js';
@@ -34,6 +37,8 @@ interface Slot {
   allEmitted: boolean;
   settled: boolean;
   settle?: { resolve: () => void; reject: (e: unknown) => void };
+  /** The thread that ran the image's job. */
+  thread?: number;
 }
 
 /** Everything an export run needs, resolved against the server. @internal */
@@ -46,7 +51,10 @@ export interface RunSetup {
   ctx: WriterContext;
   /** Built before the run; they report files through {@link ExportRun.onFile}. */
   writers: (run: ExportRun) => Writer[];
+  /** How annotations are listed (features are made by the jobs). */
   pipeline: ImagePipelineOptions;
+  /** Where image jobs run; closed when the run ends. */
+  jobs: ImagePool;
   zoom: { zoom?: number; maxSize?: number };
   tile: TileOptions | undefined;
   concurrency: number;
@@ -71,6 +79,10 @@ export class ExportRun {
   /** The report and manifest being written after writeTo's `done` (awaited before an error propagates). */
   private finishing: Promise<ExportSummary> | undefined;
   private resumed = 0;
+  /** What each image job did per batch, for the built-in writers' proxies. */
+  private readonly outcomes = new WeakMap<ImageBatch, JobBatch['outcomes']>();
+  /** Built-in writers that failed: later jobs skip them. */
+  private readonly failedWriters = new Set<string>();
 
   constructor(private readonly setup: RunSetup) {}
 
@@ -121,7 +133,10 @@ export class ExportRun {
             throwError(() => error),
           ),
         ),
-        finalize(() => this.events.complete()),
+        finalize(() => {
+          this.setup.jobs.close().catch(() => {});
+          this.events.complete();
+        }),
       );
       return merge(this.events, work$);
     });
@@ -142,7 +157,11 @@ export class ExportRun {
     });
   }
 
-  /** One image: its features, then its batches, then waits until they are written and recorded. */
+  /**
+   * One image: its annotations (listed here), then its job (features and the built-in
+   * writers' files, in a worker thread or here), then its batches for `writeTo`, and waits
+   * until they are written and recorded.
+   */
   private image(image: ImageInstance): Observable<ImageBatch> {
     return defer(() => {
       const factor = 2 ** -zoomFor(image.width, image.height, this.setup.zoom);
@@ -150,16 +169,27 @@ export class ExportRun {
       const slot: Slot = { record, emitted: 0, written: 0, allEmitted: false, settled: false };
       this.active.set(image.id, slot);
       this.events.next({ type: 'image-start', imageId: image.id });
-      const onWarning = (w: PipelineWarning) =>
-        this.onWarning(w.imageId === undefined ? { ...w, imageId: image.id } : w);
-      return imageFeatures(image, factor, this.setup.pipeline, onWarning, () => {
-        record.annotations++;
-      }).pipe(
-        mergeMap((features) => {
-          record.setFeatures(features);
+      const annotations = imageAnnotations(image, this.setup.pipeline).pipe(
+        map((a) => {
+          record.annotations++;
+          return forFeatures(a);
+        }),
+      );
+      const job = { image, factor, skip: [...this.failedWriters] };
+      return jobResult(this.setup.jobs, job, annotations).pipe(
+        mergeMap((result) => {
+          slot.thread = result.thread;
+          record.setFeatures(result.features, result.classes);
+          for (const w of result.warnings) this.onWarning(w);
           this.events.next({ type: 'annotations', imageId: image.id, count: record.annotations });
+          const batches = result.batches.map((b) => {
+            const batch: ImageBatch = { image, canvas: b.canvas, features: b.features ?? [] };
+            if (b.tile !== undefined) batch.tile = b.tile;
+            this.outcomes.set(batch, b.outcomes);
+            return batch;
+          });
           return concat(
-            from(imageBatches(image, features, factor, this.setup.tile)).pipe(
+            from(batches).pipe(
               tap(() => {
                 slot.emitted++;
                 record.batches++;
@@ -176,6 +206,33 @@ export class ExportRun {
         }),
       );
     });
+  }
+
+  /**
+   * A built-in writer as `writeTo` sees it: `open` and `close` are the writer's own (COCO
+   * assembles its parts there), `write` reports what the image job did with that batch: the
+   * files it committed, or its error.
+   */
+  jobWriter(writer: Writer): Writer {
+    const { name } = writer;
+    const proxy: Writer = {
+      name,
+      write: (batch) => {
+        const outcome = this.outcomes.get(batch)?.[name];
+        if (outcome === undefined) throw new Error(`${name}: image ${batch.image.id} was not processed`);
+        if ('error' in outcome) {
+          this.failedWriters.add(name);
+          throw fromErrorData(outcome.error);
+        }
+        for (const rel of outcome.files) this.onFile(name, rel, batch.image.id);
+      },
+      close: (ctx) => writer.close(ctx),
+    };
+    if (writer.open !== undefined) {
+      const open = writer.open.bind(writer);
+      proxy.open = (ctx) => open(ctx);
+    }
+    return proxy;
   }
 
   /** Records the image once all its batches are written by every writer. */
@@ -200,6 +257,7 @@ export class ExportRun {
         skipped: data.warnings.filter((w) => w.skipped).length,
         done: this.resumed + this.exported,
         total: this.setup.images.length,
+        thread: slot.thread ?? 0,
       });
     }
     this.active.delete(imageId);
@@ -270,4 +328,23 @@ export class ExportRun {
       errors: writers.flatMap((w) => w.errors.map((m) => `${w.writer}: ${m}`)),
     };
   }
+}
+
+/** The job's result; unsubscribing before it comes cancels the job (its files are discarded). */
+function jobResult(
+  jobs: ImagePool,
+  job: ImageJob,
+  annotations: Observable<Annotation>,
+): Observable<ImageJobResult> {
+  return new Observable<ImageJobResult>((subscriber) => {
+    const controller = new AbortController();
+    jobs.run(job, annotations, controller.signal).then(
+      (result) => {
+        subscriber.next(result);
+        subscriber.complete();
+      },
+      (e: unknown) => subscriber.error(e),
+    );
+    return () => controller.abort();
+  });
 }

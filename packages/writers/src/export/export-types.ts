@@ -63,10 +63,16 @@ export interface ExportOptions {
    */
   concurrency?: number;
   /**
-   * Worker threads painting the masks (`maskWriter`'s `threads`): the main thread parses and
-   * writes the other formats meanwhile. Same output; faster on a machine with spare cores,
-   * at about 30 MB of memory per thread. Default 0 (in the main thread).
+   * Worker threads that turn images into files, besides the calling thread (which runs image
+   * jobs too). Each image's annotations are listed in the calling thread and streamed to the
+   * thread that runs its job: parse, transform, and write its GeoJSON, mask and COCO part (the
+   * images writer and third-party writers run in the calling thread, and get the features
+   * back). Same output whatever the number; 0 = everything in the calling thread. Default:
+   * one per core beyond the first (`os.availableParallelism() - 1`), at most `concurrency - 1`.
+   * Each worker adds about 50-70 MB of memory.
    */
+  workers?: number;
+  /** Threads painting the masks of the jobs the calling thread runs (`maskWriter`'s `threads`). Default 0. */
   maskThreads?: number;
   /** Annotation pages of one image fetched at the same time. Default: the client's `pageConcurrency`. */
   pageConcurrency?: number;
@@ -170,6 +176,8 @@ export type ExportEvent =
       /** Images complete so far (resumed ones included) and the total. */
       done: number;
       total: number;
+      /** The thread that made the image's files: 0 = the calling thread, else a worker's `threadId`. */
+      thread: number;
     }
   | { type: 'writer-failed'; writer: string; message: string }
   | { type: 'done'; summary: ExportSummary };

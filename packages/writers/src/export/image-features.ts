@@ -21,58 +21,80 @@ import {
   toImageSpace,
   type WarningSink,
 } from '@cytorx/core';
-import { identity, map, type Observable, type OperatorFunction, tap, toArray } from 'rxjs';
+import { identity, map, type Observable, type OperatorFunction, toArray } from 'rxjs';
 
-/** What {@link imageFeatures} needs besides the image. @internal */
-export interface ImagePipelineOptions {
-  client: CytomineClient;
-  /** Server-side filters (terms, users, reviewed, afterThan); `image` is set per image. */
-  query: Omit<AnnotationQuery, 'image' | 'project' | 'images'>;
+/** How annotations become features (everything but the listing). @internal */
+export interface FeatureOptions {
   terms: readonly Term[];
   mapping: ClassMapping;
   multiTerm: MultiTermPolicy;
+}
+
+/** What {@link imageFeatures} needs besides the image. @internal */
+export interface ImagePipelineOptions extends FeatureOptions {
+  client: CytomineClient;
+  /** Server-side filters (terms, users, reviewed, afterThan); `image` is set per image. */
+  query: Omit<AnnotationQuery, 'image' | 'project' | 'images'>;
   pageConcurrency?: number;
 }
 
+/** The image's annotations as the server lists them (`listAnnotations`, one image). @internal */
+export function imageAnnotations(
+  image: ImageInstance,
+  options: ImagePipelineOptions,
+): Observable<Annotation> {
+  const { client, query, pageConcurrency } = options;
+  const paging = pageConcurrency === undefined ? {} : { concurrency: pageConcurrency };
+  return listAnnotations(client, { ...query, image: image.id }, paging);
+}
+
 /**
- * The features of one image, composed from the public operators: `listAnnotations` (one image,
- * pages fetched `pageConcurrency` at a time) → `parseWkt` → `toImageSpace` → `resolveTerms` →
+ * An image's annotations to its features: `parseWkt` → `toImageSpace` → `resolveTerms` →
  * `mapClasses` → `repair` → `clipToImage` → `scale(factor)`, collected and sorted by
  * annotation id (stable: multi-term copies keep their order), so the output never depends on
- * the server's listing order. `onAnnotation` counts what the server sent. Each feature keeps a
- * slim copy of its annotation ({@link SLIM_FIELDS}): the WKT (now the geometry), the URLs and
- * `userByTerm` are dropped, so an image in flight holds less. @internal
+ * the server's listing order. Each feature keeps a slim copy of its annotation
+ * ({@link SLIM_FIELDS}): the WKT (now the geometry), the URLs and `userByTerm` are dropped, so
+ * an image in flight holds less. @internal
  */
-export function imageFeatures(
+export function toImageFeatures(
   image: ImageInstance,
   factor: number,
-  options: ImagePipelineOptions,
+  options: FeatureOptions,
   onWarning: WarningSink,
-  onAnnotation: () => void,
-): Observable<Feature[]> {
-  const { client, query, terms, mapping, multiTerm, pageConcurrency } = options;
-  const paging = pageConcurrency === undefined ? {} : { concurrency: pageConcurrency };
+): OperatorFunction<Annotation, Feature[]> {
+  const { terms, mapping, multiTerm } = options;
   const scaled: OperatorFunction<Feature, Feature> = factor === 1 ? identity : scale(factor);
-  return listAnnotations(client, { ...query, image: image.id }, paging)
-    .pipe(
-      tap(onAnnotation),
-      parseWkt({ images: image, onWarning }),
-      map(slim),
-      toImageSpace(),
-      resolveTerms(terms, { onWarning }),
-      mapClasses({ mapping, multiTerm, onWarning }),
-      repair({ onWarning }),
-      clipToImage({ onWarning }),
-    )
-    .pipe(
-      scaled,
-      toArray(),
-      map((features) => features.sort((a, b) => a.annotationId - b.annotationId)),
-    );
+  return (annotations) =>
+    annotations
+      .pipe(
+        parseWkt({ images: image, onWarning }),
+        map(slim),
+        toImageSpace(),
+        resolveTerms(terms, { onWarning }),
+        mapClasses({ mapping, multiTerm, onWarning }),
+        repair({ onWarning }),
+        clipToImage({ onWarning }),
+      )
+      .pipe(
+        scaled,
+        toArray(),
+        map((features) => features.sort((a, b) => a.annotationId - b.annotationId)),
+      );
 }
 
 /** The annotation fields features keep during an export. @internal */
 export const SLIM_FIELDS = ['image', 'project', 'slice', 'user', 'created', 'updated', 'reviewed'] as const;
+
+/**
+ * What {@link toImageFeatures} reads of an annotation: its id, WKT, terms and
+ * {@link SLIM_FIELDS} (sent to a worker thread instead of the whole listing item). @internal
+ */
+export function forFeatures(a: Annotation): Annotation {
+  const kept: Annotation = { id: a.id, term: a.term };
+  if (a.location !== undefined) kept.location = a.location;
+  for (const key of SLIM_FIELDS) if (a[key] !== undefined) (kept as Record<string, unknown>)[key] = a[key];
+  return kept;
+}
 
 function slim(feature: Feature): Feature {
   const a = feature.annotation;

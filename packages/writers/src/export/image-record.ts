@@ -1,4 +1,4 @@
-import type { Feature, ImageInstance, PipelineWarning } from '@cytorx/core';
+import type { ImageInstance, PipelineWarning } from '@cytorx/core';
 
 /** A warning as the report keeps it (the image id is the record's). */
 export interface RecordedWarning {
@@ -59,12 +59,11 @@ export class ImageRecord {
     if (w.pixels !== undefined && w.stage === 'mask') this.contested += w.pixels;
   }
 
-  setFeatures(features: readonly Feature[]): void {
-    this.features = features.length;
-    for (const f of features) {
-      const id = f.classId ?? -1;
-      this.classes.set(id, (this.classes.get(id) ?? 0) + 1);
-    }
+  /** The image's feature count and features per class id (`-1`: no class). */
+  setFeatures(count: number, perClass: Iterable<readonly [number, number]>): void {
+    this.features = count;
+    this.classes.clear();
+    for (const [id, n] of perClass) this.classes.set(id, n);
   }
 
   addFile(writer: string, rel: string): void {
