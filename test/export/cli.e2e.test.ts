@@ -145,7 +145,8 @@ describe('cytorx export (built binary)', () => {
     const out = path.join(home, 'killed');
     const child = spawn(
       process.execPath,
-      [CLI, ...base(), '--out', out, '--concurrency', '2', '--progress', 'none'],
+      // Killed while worker threads write (--workers 2), resumed in the main thread alone.
+      [CLI, ...base(), '--out', out, '--concurrency', '3', '--workers', '2', '--progress', 'none'],
       {
         env: {
           PATH: process.env.PATH ?? '',
@@ -182,7 +183,7 @@ describe('cytorx export (built binary)', () => {
     }
     expect(killed.has('report.json')).toBe(false);
 
-    const resumed = await runCli([...base(), '--out', 'killed', '--concurrency', '3', '--resume'], {
+    const resumed = await runCli([...base(), '--out', 'killed', '--workers', '0', '--resume'], {
       env,
       home,
     });

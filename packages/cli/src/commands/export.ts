@@ -84,6 +84,11 @@ export const exportCommand = defineCommand({
         type: 'number',
         describe: 'images exported at the same time, and list pages per image (default 3)',
       })
+      .option('workers', {
+        type: 'number',
+        describe:
+          'worker threads making the files, besides the main thread (default: one per extra core, at most concurrency-1; 0 = main thread only)',
+      })
       .option('resume', { type: 'boolean', describe: 'continue an interrupted export in --out' })
       .option('shard', {
         type: 'string',
@@ -164,6 +169,7 @@ export const exportCommand = defineCommand({
         ...(args.seed !== undefined ? { seed: args.seed } : {}),
         writers,
         ...(args.concurrency !== undefined ? { concurrency: args.concurrency } : {}),
+        ...(args.workers !== undefined ? { workers: args.workers } : {}),
         ...(args.resume !== undefined ? { resume: args.resume } : {}),
         ...(args.shard !== undefined ? { shard: args.shard } : {}),
         ...(ctx.io.signal !== undefined ? { signal: ctx.io.signal } : {}),
