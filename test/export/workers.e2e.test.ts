@@ -162,3 +162,14 @@ describe('workerExecArgv', () => {
     ).toEqual(['--require', 'x.cjs', '--max-old-space-size=512']);
   });
 });
+
+describe('defaultWorkers', () => {
+  it('none below 4 cores; from 4 on one per extra core, at most concurrency - 1', async () => {
+    const { defaultWorkers } = await import('../../packages/writers/src/export/export-config.js');
+    expect([1, 2, 3].map((cores) => defaultWorkers(3, cores))).toEqual([0, 0, 0]);
+    expect(defaultWorkers(3, 4)).toBe(2);
+    expect(defaultWorkers(8, 4)).toBe(3);
+    expect(defaultWorkers(1, 16)).toBe(0);
+    expect(defaultWorkers(5, 16)).toBe(4);
+  });
+});

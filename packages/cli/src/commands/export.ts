@@ -87,7 +87,7 @@ export const exportCommand = defineCommand({
       .option('workers', {
         type: 'number',
         describe:
-          'worker threads making the files, besides the main thread (default: one per extra core, at most concurrency-1; 0 = main thread only)',
+          'worker threads making the files, besides the main thread (default: from 4 cores on, one per extra core, at most concurrency-1; else 0)',
       })
       .option('resume', { type: 'boolean', describe: 'continue an interrupted export in --out' })
       .option('shard', {

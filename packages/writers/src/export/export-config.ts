@@ -148,12 +148,15 @@ export function resolveTermFilter(spec: ReadonlyArray<number | string>, terms: r
 }
 
 /**
- * Worker threads for image jobs when not given: the calling thread runs jobs too, so one per
- * core beyond the first, and no more than the images in flight can use (a job is one image).
+ * Worker threads for image jobs when not given. From 4 cores on: one per core beyond the first
+ * (the calling thread runs jobs too), no more than the other images in flight can use (a job
+ * is one image). Below 4 cores: none. On 2 cores, shared with the OS and zlib's threads, a
+ * worker made the bench export about 1.3x faster but cost 60-100 MB (a second V8 heap), above
+ * the 300 MB budget (writers/README.md, Performance); pass `workers: 1` to take that trade.
  * @internal
  */
-export function defaultWorkers(concurrency: number): number {
-  return Math.max(0, Math.min(availableParallelism() - 1, concurrency - 1));
+export function defaultWorkers(concurrency: number, cores = availableParallelism()): number {
+  return cores < 4 ? 0 : Math.max(0, Math.min(cores - 1, concurrency - 1));
 }
 
 function isId(v: unknown): v is number {

@@ -67,9 +67,9 @@ export interface ExportOptions {
    * jobs too). Each image's annotations are listed in the calling thread and streamed to the
    * thread that runs its job: parse, transform, and write its GeoJSON, mask and COCO part (the
    * images writer and third-party writers run in the calling thread, and get the features
-   * back). Same output whatever the number; 0 = everything in the calling thread. Default:
-   * one per core beyond the first (`os.availableParallelism() - 1`), at most `concurrency - 1`.
-   * Each worker adds about 50-70 MB of memory.
+   * back). Same output whatever the number; 0 = everything in the calling thread. Each worker
+   * adds 60-100 MB of memory. Default: from 4 cores on, one per core beyond the first, at most
+   * `concurrency - 1`; below 4 cores, 0 (writers/README.md, Performance).
    */
   workers?: number;
   /** Threads painting the masks of the jobs the calling thread runs (`maskWriter`'s `threads`). Default 0. */

@@ -12,6 +12,8 @@ import type { FromImageWorker, ToImageWorker } from './image-worker.js';
 
 /** Annotations per message to a worker. */
 const CHUNK = 500;
+/** Jobs given to a worker at once: one running, one whose annotations arrive meanwhile. */
+const WORKER_QUEUE = 2;
 /**
  * Young-generation size of each worker's heap (MB). V8's default (16) lets every isolate keep
  * a large nursery; 8 keeps the export's peak RSS about 50 MB lower per worker at no
@@ -21,7 +23,7 @@ const WORKER_YOUNG_MB = 8;
 
 /**
  * Runs image jobs in the calling thread and in `workers` worker threads (`image-worker.ts`),
- * one job per thread at a time, jobs started in arrival order. A job's annotations are read
+ * each thread running one job at a time (a worker is handed its next job while it runs one, so that job's annotations are there when it is free), jobs started in arrival order. A job's annotations are read
  * from the moment it is submitted, whether or not a thread is free (chunks wait in memory),
  * and streamed to its thread. Same results wherever a job runs: the job code is the same.
  * Without a compiled worker to run (the writers running from their TypeScript sources, as in
@@ -93,7 +95,7 @@ export class ImagePool {
     const slots = this.slots.splice(0);
     await Promise.all(
       slots.map(async (s) => {
-        if (s.current) this.settle(s.current, new AbortedError('image pool closed'));
+        for (const p of s.jobs) this.settle(p, new AbortedError('image pool closed'));
         s.worker.removeAllListeners();
         s.worker.on('error', () => {});
         await s.worker.terminate().catch(() => {});
@@ -111,13 +113,20 @@ export class ImagePool {
         continue;
       }
       if (this.broken) return;
-      let slot = this.slots.find((s) => s.current === undefined);
+      // A free worker, else a new one, else a worker with one job running: its next job's
+      // annotations are then already there when it finishes (this thread may be busy).
+      let slot = this.slots.find((s) => s.jobs.length === 0);
+      if (slot === undefined && this.slots.length >= this.workers) {
+        slot = this.slots.find((s) => s.jobs.length < WORKER_QUEUE);
+        if (slot === undefined) return;
+      }
       if (slot === undefined) {
         if (this.slots.length >= this.workers) return;
         slot = this.spawn();
+        if (slot === undefined) return; // no worker can start: the calling thread takes the jobs
       }
       const p = this.queue.shift()!;
-      slot.current = p;
+      slot.jobs.push(p);
       slot.worker.ref();
       if (slot.ready) this.send(slot, p);
     }
@@ -164,13 +173,30 @@ export class ImagePool {
     p.stop = () => post({ type: 'cancel', id: p.id });
   }
 
-  private spawn(): WorkerSlot {
-    const worker = new Worker(this.url!, {
+  /** A new worker, or undefined (and the pool broken) when none can be made. */
+  private spawn(): WorkerSlot | undefined {
+    const options = {
       workerData: { setup: this.setup },
-      execArgv: workerExecArgv(process.execArgv),
       resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_MB },
-    });
-    const slot: WorkerSlot = { worker, ready: false, current: undefined };
+    };
+    const execArgv = workerExecArgv(process.execArgv);
+    let worker: Worker;
+    try {
+      // Inherited options are filtered by Node itself (V8 flags such as --expose-gc are
+      // ignored); an explicit list with such a flag throws, so one is passed only when needed.
+      worker = new Worker(
+        this.url!,
+        execArgv.length === process.execArgv.length ? options : { ...options, execArgv },
+      );
+    } catch {
+      try {
+        worker = new Worker(this.url!, { ...options, execArgv: [] });
+      } catch {
+        this.broken = true;
+        return undefined;
+      }
+    }
+    const slot: WorkerSlot = { worker, ready: false, jobs: [] };
     this.slots.push(slot);
     worker.on('message', (m: FromImageWorker) => this.onMessage(slot, m));
     worker.on('error', (e) => this.retire(slot, e));
@@ -181,14 +207,14 @@ export class ImagePool {
   private onMessage(slot: WorkerSlot, m: FromImageWorker): void {
     if (m.type === 'ready') {
       slot.ready = true;
-      if (slot.current) this.send(slot, slot.current);
+      for (const p of slot.jobs) this.send(slot, p);
       return;
     }
     if (m.type !== 'result' && m.type !== 'error') return;
-    const p = slot.current;
-    if (p === undefined || p.id !== m.id) return;
-    slot.current = undefined;
-    slot.worker.unref();
+    const i = slot.jobs.findIndex((j) => j.id === m.id);
+    if (i < 0) return;
+    const [p] = slot.jobs.splice(i, 1) as [Pending];
+    if (slot.jobs.length === 0) slot.worker.unref();
     if (m.type === 'result') this.settle(p, undefined, m.result);
     else this.settle(p, fromErrorData(m.error));
     this.dispatch();
@@ -202,11 +228,11 @@ export class ImagePool {
   private cancel(p: Pending, error: unknown): void {
     const i = this.queue.indexOf(p);
     if (i >= 0) this.queue.splice(i, 1);
-    const waiting = this.slots.find((s) => s.current === p && !s.ready);
+    const waiting = this.slots.find((s) => !s.ready && s.jobs.includes(p));
     if (waiting !== undefined) {
-      // Not sent yet: the starting worker is free for the next job.
-      waiting.current = undefined;
-      waiting.worker.unref();
+      // Not sent yet: the starting worker has room for the next job.
+      waiting.jobs.splice(waiting.jobs.indexOf(p), 1);
+      if (waiting.jobs.length === 0) waiting.worker.unref();
     }
     p.stop?.();
     this.settle(p, error);
@@ -221,12 +247,12 @@ export class ImagePool {
     slot.worker.removeAllListeners();
     slot.worker.on('error', () => {});
     slot.worker.terminate().catch(() => {});
-    const p = slot.current;
+    const jobs = slot.jobs.splice(0);
     if (!slot.ready) {
       // It never started (no usable worker module): the calling thread runs every job.
       this.broken = true;
-      if (p !== undefined && !p.settled) this.queue.unshift(p);
-    } else if (p !== undefined) this.settle(p, error);
+      this.queue.unshift(...jobs.filter((p) => !p.settled));
+    } else for (const p of jobs) this.settle(p, error);
     if (!this.closed) this.dispatch();
   }
 
@@ -264,7 +290,8 @@ interface Pending {
 interface WorkerSlot {
   worker: Worker;
   ready: boolean;
-  current: Pending | undefined;
+  /** Sent or to be sent, in order; the first one runs. */
+  jobs: Pending[];
 }
 
 function abortReason(signal: AbortSignal): unknown {

@@ -1,6 +1,6 @@
 /**
  * Worker thread entry of the export's image pool (`image-pool.ts`): runs image jobs (feature
- * pipeline + built-in file writers) one at a time with its own {@link ImageJobRunner}.
+ * pipeline + built-in file writers) one after the other with its own {@link ImageJobRunner}.
  *
  * Messages in: `{ type: 'job', id, job }`, then the job's annotations in chunks
  * (`{ type: 'annotations', id, annotations }`) and `{ type: 'end', id }`; `{ type: 'cancel', id }`,
@@ -11,7 +11,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { AbortedError, type Annotation } from '@cytorx/core';
-import { concatMap, Subject } from 'rxjs';
+import { concatMap, ReplaySubject } from 'rxjs';
 import {
   type ErrorData,
   errorData,
@@ -40,16 +40,21 @@ const port = parentPort;
 if (port !== null) {
   const post = (m: FromImageWorker) => port.postMessage(m);
   const runner = await ImageJobRunner.create((workerData as { setup: ImageJobSetup }).setup);
-  const running = new Map<number, { controller: AbortController; annotations: Subject<Annotation[]> }>();
+  const running = new Map<
+    number,
+    { controller: AbortController; annotations: ReplaySubject<Annotation[]> }
+  >();
+  /** Jobs run one after the other; a queued job's annotations are kept until it starts. */
+  let previous: Promise<void> = Promise.resolve();
   port.on('message', (m: ToImageWorker) => {
     if (m.type === 'annotations') running.get(m.id)?.annotations.next(m.annotations);
     else if (m.type === 'end') running.get(m.id)?.annotations.complete();
     else if (m.type === 'job') {
       const controller = new AbortController();
-      const annotations = new Subject<Annotation[]>();
+      const annotations = new ReplaySubject<Annotation[]>();
       running.set(m.id, { controller, annotations });
-      runner
-        .run(m.job, annotations.pipe(concatMap((chunk) => chunk)), controller.signal)
+      previous = previous
+        .then(() => runner.run(m.job, annotations.pipe(concatMap((chunk) => chunk)), controller.signal))
         .then(
           (result) => post({ type: 'result', id: m.id, result }),
           (e: unknown) => post({ type: 'error', id: m.id, error: errorData(e) }),
