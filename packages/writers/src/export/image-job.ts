@@ -13,6 +13,7 @@ import {
   parseClassMapping,
   type Term,
   type TileOptions,
+  type WarningSink,
 } from '@cytorx/core';
 import type { Observable } from 'rxjs';
 import { cocoWriter } from '../coco/coco-writer.js';
@@ -124,18 +125,42 @@ export interface ImageJobResult {
  * (COCO parts are assembled by the export's own coco writer). @internal
  */
 export class ImageJobRunner {
+  /** The built-in writers, each wrapped once to report its files into {@link files}. */
+  private readonly writers: Writer[];
+  /** Files committed by the writer being run (set before each `write`). */
+  private files: string[] = [];
+
   private constructor(
     private readonly setup: ImageJobSetup,
     private readonly out: OutputDir,
     private readonly mapping: ClassMapping,
-    private readonly writers: Array<{ writer: Writer; inFrame: boolean }>,
-  ) {}
+    builtins: Array<{ writer: Writer; inFrame: boolean }>,
+  ) {
+    const toCytomine = setup.spec.coords === 'cytomine' ? toCytomineBatch : undefined;
+    const onFile = (_writer: string, rel: string) => {
+      if (!rel.startsWith(`${STATE_DIR}/`)) this.files.push(rel);
+    };
+    this.writers = builtins.map(({ writer, inFrame }) =>
+      trackWriter(writer, onFile, inFrame ? toCytomine : undefined),
+    );
+  }
 
   /** @param maskThreads - the mask writer's own painting threads (0 in a worker). */
   static async create(setup: ImageJobSetup, maskThreads = 0): Promise<ImageJobRunner> {
     const out = await createOutputDir(setup.root);
     const mapping = parseClassMapping(JSON.parse(setup.classes), { source: 'classes' });
     return new ImageJobRunner(setup, out, mapping, builtinWriters(setup.spec, maskThreads));
+  }
+
+  private context(warn: WarningSink, signal: AbortSignal): WriterContext {
+    return {
+      out: this.out,
+      classes: this.mapping,
+      project: this.setup.project,
+      warn,
+      logger: { debug: () => undefined, info: () => undefined },
+      signal,
+    };
   }
 
   /**
@@ -180,30 +205,17 @@ export class ImageJobRunner {
       classes.set(id, (classes.get(id) ?? 0) + 1);
     }
     const failed = new Set(job.skip);
+    const ctx = this.context(warn, signal);
     const batches: JobBatch[] = [];
     for (const batch of imageBatches(image, features, factor, setup.tile)) {
       const outcomes: JobBatch['outcomes'] = {};
-      for (const { writer, inFrame } of this.writers) {
+      for (const writer of this.writers) {
         if (failed.has(writer.name)) continue;
         const files: string[] = [];
-        const tracked = trackWriter(
-          writer,
-          (_w, rel) => {
-            if (!rel.startsWith(`${STATE_DIR}/`)) files.push(rel);
-          },
-          inFrame && setup.spec.coords === 'cytomine' ? toCytomineBatch : undefined,
-        );
-        const ctx: WriterContext = {
-          out: this.out,
-          classes: mapping,
-          project: setup.project,
-          warn,
-          logger: { debug: () => undefined, info: () => undefined },
-          signal,
-        };
+        this.files = files;
         try {
           signal.throwIfAborted();
-          await tracked.write(batch, ctx);
+          await writer.write(batch, ctx);
           outcomes[writer.name] = { files };
         } catch (e) {
           if (signal.aborted) throw e;
@@ -221,14 +233,8 @@ export class ImageJobRunner {
    * nothing is published (the export's own writers publish), COCO parts are kept.
    */
   async close(): Promise<void> {
-    const ctx: WriterContext = {
-      out: this.out,
-      classes: this.mapping,
-      warn: () => undefined,
-      logger: { debug: () => undefined, info: () => undefined },
-      signal: AbortSignal.abort(),
-    };
-    for (const { writer } of this.writers) await writer.close(ctx);
+    const ctx = this.context(() => undefined, AbortSignal.abort());
+    for (const writer of this.writers) await writer.close(ctx);
   }
 }
 

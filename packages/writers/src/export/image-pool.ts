@@ -143,7 +143,7 @@ export class ImagePool {
         // Chunks keep going to p.chunks until here, where the job subscribes to them.
         const rest = new Subject<Annotation[]>();
         const annotations = concat(p.chunks.splice(0), rest).pipe(concatMap((chunk) => chunk));
-        p.sink = { next: (c) => rest.next(c), end: () => rest.complete(), error: (e) => rest.error(e) };
+        p.sink = { next: (c) => rest.next(c), end: () => rest.complete() };
         if (p.ended) rest.complete();
         return runner.run(p.job, annotations, controller.signal);
       })
@@ -167,7 +167,6 @@ export class ImagePool {
       p.sink = {
         next: (annotations) => post({ type: 'annotations', id: p.id, annotations }),
         end: () => post({ type: 'end', id: p.id }),
-        error: () => undefined,
       };
     }
     p.stop = () => post({ type: 'cancel', id: p.id });
@@ -276,7 +275,7 @@ interface Pending {
   /** The listing completed. */
   ended: boolean;
   /** Where chunks go once the job runs. */
-  sink: { next: (chunk: Annotation[]) => void; end: () => void; error: (e: unknown) => void } | undefined;
+  sink: { next: (chunk: Annotation[]) => void; end: () => void } | undefined;
   /** Stops the job where it runs. */
   stop?: () => void;
   signal: AbortSignal;
