@@ -31,10 +31,10 @@ export type { GeojsonFlavor } from './geojson/feature-json.js';
 export { type GeojsonWriterOptions, geojsonWriter } from './geojson/geojson-writer.js';
 export { type ImagesWriterOptions, imagesWriter } from './images/images-writer.js';
 export type { OverlapPolicy } from './mask/composite.js';
-export { geometryToRings } from './mask/geometry-to-rings.js';
 export { type MaskWriterOptions, maskWriter } from './mask/mask-writer.js';
-export { rasterizeSpans } from './mask/rasterize.js';
-export { type RasterBand, Rasterizer, type RasterSubject, type SpanCallback } from './mask/rasterizer.js';
+export { geometryToRings } from './raster/geometry-to-rings.js';
+export { rasterizeSpans } from './raster/rasterize.js';
+export { type RasterBand, Rasterizer, type RasterSubject, type SpanCallback } from './raster/rasterizer.js';
 export { parseWriterOptions, type WriterOptionsInput } from './registry/parse-writer-options.js';
 export {
   builtinWriterNames,

@@ -2,7 +2,7 @@ import { rm } from 'node:fs/promises';
 import { ConfigError, type ImageBatch } from '@cytorx/core';
 import { defineWriter } from '../define-writer.js';
 import { safeSegment } from '../fs/safe-name.js';
-import { Rasterizer } from '../mask/rasterizer.js';
+import { Rasterizer } from '../raster/rasterizer.js';
 import type { WriterContext, WriterSummary } from '../writer.js';
 import { type CocoAnnotation, CocoFile, type CocoImage } from './coco-file.js';
 import {

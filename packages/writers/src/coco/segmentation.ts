@@ -1,6 +1,6 @@
 import type { Geometry, Position } from '@cytorx/core';
-import { geometryToRings } from '../mask/geometry-to-rings.js';
-import type { Rasterizer } from '../mask/rasterizer.js';
+import { geometryToRings } from '../raster/geometry-to-rings.js';
+import type { Rasterizer } from '../raster/rasterizer.js';
 import { type CompressedRle, rleToString } from './rle.js';
 import { SpanMask } from './span-mask.js';
 

@@ -1,6 +1,6 @@
 import type { Geometry } from '@cytorx/core';
-import { geometryToRings } from './geometry-to-rings.js';
-import { Rasterizer } from './rasterizer.js';
+import { geometryToRings } from '../raster/geometry-to-rings.js';
+import { Rasterizer } from '../raster/rasterizer.js';
 
 /**
  * Which annotation ends up on top where annotations overlap.

@@ -1,5 +1,5 @@
+import { geometryToRings } from '../raster/geometry-to-rings.js';
 import type { PaintItem } from './composite.js';
-import { geometryToRings } from './geometry-to-rings.js';
 
 /**
  * The paint items of one mask packed into transferable typed arrays (a worker gets them without

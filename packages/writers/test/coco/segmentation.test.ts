@@ -3,7 +3,7 @@ import { geometryToRings, rasterizeSpans, rleDecode } from '@cytorx/writers';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { cocoShape } from '../../src/coco/segmentation.js';
-import { Rasterizer } from '../../src/mask/rasterizer.js';
+import { Rasterizer } from '../../src/raster/rasterizer.js';
 
 const W = 24;
 const H = 20;
