@@ -1,14 +1,19 @@
-// Image jobs in worker threads give the same files as in the calling thread. The export here
-// is the built one (dist), as the `cytorx` binary runs it: from the TypeScript sources no
-// worker module exists and every job runs in the calling thread.
+// Image jobs in worker threads give the same files as in the calling thread. The export runs
+// from the TypeScript sources here: its workers load the sources too (through tsx), so the
+// threaded path is the one the built binary runs (test/export/cli.e2e.test.ts runs that).
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { CytomineClient, ImageBatch } from '@cytorx/core';
 import { type Emulator, startEmulator } from '@cytorx/emulator';
-import type { ExportEvent, ExportOptions, ExportSummary, Writer } from '@cytorx/writers';
+import {
+  type ExportEvent,
+  type ExportOptions,
+  type ExportSummary,
+  exportProject,
+  type Writer,
+} from '@cytorx/writers';
 import { lastValueFrom, toArray } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exportProject } from '../../packages/writers/dist/index.js';
 import { clientFor, DATASET, readJson, readTree, tempDir, treeDiff } from './helpers.js';
 
 async function run(
@@ -42,7 +47,7 @@ function linesWriter(): Writer {
   };
 }
 
-describe('export with worker threads (built package)', () => {
+describe('export with worker threads', () => {
   let emu: Emulator;
   let client: CytomineClient;
   let project: number;
@@ -144,32 +149,13 @@ describe('export with worker threads (built package)', () => {
   });
 });
 
-describe('workerExecArgv', () => {
-  it('drops export conditions (both spellings), keeps every other option', async () => {
-    const { workerExecArgv } = await import('../../packages/writers/src/export/image-pool.js');
-    expect(
-      workerExecArgv([
-        '--require',
-        'x.cjs',
-        '--conditions',
-        '@cytorx/source',
-        '--conditions=development',
-        '-C',
-        'node',
-        '-C=y',
-        '--max-old-space-size=512',
-      ]),
-    ).toEqual(['--require', 'x.cjs', '--max-old-space-size=512']);
-  });
-});
-
 describe('defaultWorkers', () => {
-  it('none below 4 cores; from 4 on one per extra core, at most concurrency - 1', async () => {
-    const { defaultWorkers } = await import('../../packages/writers/src/export/export-config.js');
+  it('none below 4 cores; from 4 on one per extra core, at most concurrency', async () => {
+    const { defaultWorkers } = await import('../../packages/writers/src/export/job-runner.js');
     expect([1, 2, 3].map((cores) => defaultWorkers(3, cores))).toEqual([0, 0, 0]);
-    expect(defaultWorkers(3, 4)).toBe(2);
+    expect(defaultWorkers(3, 4)).toBe(3);
     expect(defaultWorkers(8, 4)).toBe(3);
-    expect(defaultWorkers(1, 16)).toBe(0);
-    expect(defaultWorkers(5, 16)).toBe(4);
+    expect(defaultWorkers(1, 16)).toBe(1);
+    expect(defaultWorkers(5, 16)).toBe(5);
   });
 });

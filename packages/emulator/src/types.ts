@@ -136,6 +136,11 @@ export interface GenerateOptions {
    * polygon.
    */
   kinds?: readonly AnnotationKind[];
+  /**
+   * Radius range of the generated shapes, in pixels (e.g. `{ min: 8, max: 100 }` for nuclei).
+   * Default: from 10 px to a tenth of the image's shorter side, at most 300 px.
+   */
+  radius?: { min: number; max: number };
   /** Number of terms in the ontology. Default 5. */
   terms?: number;
   /** Fixed image size for every image (overrides the slide sizes), e.g. `{ width: 4096, height: 4096 }`. */

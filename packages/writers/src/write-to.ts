@@ -58,6 +58,12 @@ export interface WriteToOptions {
    * Default `true`. With `false` the stream completes and failures are only in the events.
    */
   errorOnFailure?: boolean;
+  /**
+   * Stop taking batches once every writer has failed. Default `true`. With `false` the source
+   * is consumed to its end all the same (`batch` events still come), e.g. when the batches
+   * matter beyond these writers.
+   */
+  stopWhenAllFailed?: boolean;
 }
 
 interface Slot {
@@ -105,14 +111,14 @@ export function writeTo(
   ...writers: Writer[]
 ): OperatorFunction<ImageBatch, WriterEvent> {
   const options: WriteToOptions = 'ctx' in target ? target : { ctx: target };
-  const { ctx, failFast = false, errorOnFailure = true } = options;
+  const { ctx, failFast = false, errorOnFailure = true, stopWhenAllFailed = true } = options;
   writers.forEach((w, i) => {
     assertWriter(w, `writeTo writer #${i + 1}`);
   });
 
   return (source) =>
     defer(() => {
-      const run = new Run(ctx, writers);
+      const run = new Run(ctx, writers, stopWhenAllFailed);
       let failure: { error: unknown } | undefined;
 
       const aborted$ = fromEvent(ctx.signal, 'abort');
@@ -196,6 +202,7 @@ class Run {
   constructor(
     private readonly ctx: WriterContext,
     writers: Writer[],
+    private readonly stopWhenAllFailed: boolean,
   ) {
     this.slots = writers.map((writer) => {
       const controller = new AbortController();
@@ -241,7 +248,8 @@ class Run {
       );
     });
     events.push({ type: 'batch', index, ...base });
-    if (this.slots.every((s) => s.disabled)) return { events, fatal: this.errors[0] };
+    if (this.stopWhenAllFailed && this.slots.every((s) => s.disabled))
+      return { events, fatal: this.errors[0] };
     return { events };
   }
 

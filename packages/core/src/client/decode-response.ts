@@ -1,3 +1,4 @@
+import { isAscii } from 'node:buffer';
 import { BadResponseError } from '../errors/bad-response-error.js';
 import { bodyExcerpt, type FailureContext, parseRetryAfter, statusFailure } from './attempt-failure.js';
 import type { TransportResponse } from './transport.js';
@@ -24,7 +25,10 @@ export function decodeResponse(
   }
   if (responseType === 'bytes') return body;
   if (body.byteLength === 0 || status === 204) return undefined;
-  const text = Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
+  // ASCII bodies (the usual JSON listing) decode as latin1: a plain copy into a one-byte string,
+  // several times faster than UTF-8 decoding and the same text.
+  const buf = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+  const text = buf.toString(isAscii(buf) ? 'latin1' : 'utf8');
   try {
     return JSON.parse(text);
   } catch (cause) {

@@ -3,6 +3,7 @@ import type { Geometry, Position } from '../pipeline/types.js';
 import { geometryArea, ringSignedArea } from './area.js';
 import { nestingIsValid, touchesCross } from './ring-topology.js';
 import { findRingContacts } from './self-intersections.js';
+import { isStarSimple } from './star-simple.js';
 import { isFiniteGeometry } from './transform.js';
 
 /** Outcome of {@link repairGeometry}. */
@@ -228,6 +229,11 @@ export function repairGeometry(geometry: Geometry): RepairResult {
           };
     }
     case 'Polygon':
+      // Fast path: one ring that is provably simple (the usual drawn outline) is valid as is.
+      if (geometry.coordinates.length === 1 && isStarSimple(geometry.coordinates[0]!)) {
+        return { ok: true, geometry, changed: false, fixes: [] };
+      }
+      return repairPolygons(geometry);
     case 'MultiPolygon':
       return repairPolygons(geometry);
     case 'GeometryCollection': {

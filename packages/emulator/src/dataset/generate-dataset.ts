@@ -77,6 +77,9 @@ export function generateDataset(options: GenerateOptions = {}): Dataset {
   if (nProjects < 0 || perProject < 0 || perImage < 0 || nTerms < 0)
     throw new RangeError('counts must be >= 0');
   if (!options.imageSize && maxW < 2048) throw new RangeError('maxImageWidth must be >= 2048');
+  const { radius } = options;
+  if (radius !== undefined && !(radius.min > 0 && radius.max >= radius.min))
+    throw new RangeError(`radius must satisfy 0 < min <= max, got ${radius.min}..${radius.max}`);
 
   const rng = createRng(seed);
   let nextId = 100 + randInt(rng, 0, 50);
@@ -176,7 +179,7 @@ export function generateDataset(options: GenerateOptions = {}): Dataset {
       };
       images.push(image);
 
-      const ctx = { rng, width, height };
+      const ctx = { rng, width, height, radius: options.radius };
       for (let a = 0; a < perImage; a++) {
         const malformed = options.malformedWkt === true && (a === 1 || rng() < 0.02);
         const kind = a < kinds.length ? kinds[a]! : pickKind();

@@ -14,6 +14,8 @@ interface Ctx {
   rng: Rng;
   width: number;
   height: number;
+  /** Radius range (px); default 10 px to a tenth of the shorter side, at most 300 px. */
+  radius?: { min: number; max: number } | undefined;
 }
 
 /** Builder state: coordinate text plus a running envelope (no intermediate arrays). */
@@ -76,6 +78,7 @@ function starRing(
 }
 
 function radius(c: Ctx): number {
+  if (c.radius !== undefined) return c.radius.min + c.rng() * (c.radius.max - c.radius.min);
   const max = Math.max(12, Math.min(300, Math.min(c.width, c.height) / 10));
   return 10 + c.rng() * (max - 10);
 }

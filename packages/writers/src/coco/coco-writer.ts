@@ -4,14 +4,9 @@ import { defineWriter } from '../define-writer.js';
 import { safeSegment } from '../fs/safe-name.js';
 import { Rasterizer } from '../raster/rasterizer.js';
 import type { WriterContext, WriterSummary } from '../writer.js';
-import { type CocoAnnotation, CocoFile, type CocoImage } from './coco-file.js';
-import {
-  type CocoPartTrailer,
-  CocoPartWriter,
-  cocoPartName,
-  listCocoParts,
-  readCocoPart,
-} from './coco-part.js';
+import { assembleCoco } from './assemble-coco.js';
+import type { CocoAnnotation, CocoImage } from './coco-file.js';
+import { type CocoPartTrailer, CocoPartWriter, cocoPartName } from './coco-part.js';
 import { cocoShape } from './segmentation.js';
 import { assignSplit, planSplit, type SplitPlan } from './split.js';
 
@@ -54,6 +49,12 @@ export interface CocoWriterOptions {
   resume?: boolean;
   /** Keep `partsDir` after the COCO files are published (for a later resume). Default `false`. */
   keepParts?: boolean;
+  /**
+   * Assemble the COCO files in `close`. Default `true`. With `false` the writer only writes
+   * the per-image parts, and whoever runs it calls {@link assembleCoco} once every part is
+   * written (how `exportProject` runs the writer in each image job).
+   */
+  assemble?: boolean;
 }
 
 /**
@@ -176,77 +177,23 @@ export const cocoWriter = defineWriter<CocoWriterOptions>((options = {}) => {
       }
     },
     async close(ctx): Promise<WriterSummary> {
-      const stats = { annotations: 0, polygons: 0, rle: 0, skipped: 0, images: 0 };
-      const written: string[] = [];
-      const partsAbs = ctx.out.resolve(partsDir);
-      if (!ctx.signal.aborted) {
-        const info = {
-          description: ctx.project
-            ? `cytorx export of Cytomine project ${ctx.project.name}`
-            : 'cytorx export',
-          contributor: 'cytorx',
-          version: '1.0',
-        };
-        const supercategory =
-          options.supercategory ?? ctx.project?.ontologyName ?? ctx.project?.name ?? 'cytomine';
-        const files = new Map<string, CocoFile>();
-        try {
-          for (const part of plan === undefined ? [ANNOTATIONS] : plan.names) {
-            const rel = `${dir}/${plan === undefined ? part : `${part}.json`}`;
-            files.set(part, await CocoFile.open(ctx.out, rel, info, ctx.classes, supercategory));
-          }
-          const assignment: Record<string, string> = {};
-          let tileCounter = 0;
-          for (const path of await listCocoParts(partsAbs)) {
-            ctx.signal.throwIfAborted();
-            const part = await readCocoPart(path);
-            const { image, split, tile } = part.header;
-            const sink = files.get(split ?? ANNOTATIONS);
-            if (sink === undefined) {
-              throw new ConfigError(`COCO part ${path} is for split "${split}", not one of this writer's`);
-            }
-            if (split !== null) assignment[String(image.cytomine_image_id ?? image.id)] = split;
-            sink.addImage(image);
-            for await (const line of part.annotations()) {
-              await sink.addAnnotationJson(
-                tile ? `{"id":${++tileCounter}${line.slice(ID_PLACEHOLDER.length)}` : line,
-              );
-            }
-            const t = part.trailer();
-            for (const [id, className] of t.categories) sink.useCategory(id, className ?? undefined);
-            stats.annotations += t.annotations;
-            stats.polygons += t.polygons;
-            stats.rle += t.rle;
-            stats.skipped += t.skipped;
-            stats.images++;
-          }
-          // Integer-like keys serialise in ascending numeric order, so splits.json is deterministic.
-          for (const file of files.values()) written.push(await file.commit());
-          if (plan !== undefined) {
-            const rel = `${dir}/splits.json`;
-            await ctx.out.writeFile(rel, `${JSON.stringify(assignment, null, 1)}\n`);
-            written.push(rel);
-          }
-        } catch (e) {
-          for (const file of files.values()) await file.abort();
-          throw e;
-        }
+      const assembled =
+        options.assemble === false || ctx.signal.aborted
+          ? { files: [], stats: { annotations: 0, polygons: 0, rle: 0, skipped: 0, images: 0 } }
+          : await assembleCoco(ctx, { dir, partsDir, plan, supercategory: options.supercategory });
+      if (!keepParts && options.assemble !== false) {
+        await rm(ctx.out.resolve(partsDir), { recursive: true, force: true });
       }
-      if (!keepParts) await rm(partsAbs, { recursive: true, force: true });
       return {
         writer: name,
-        files: written.sort(),
-        items: stats.annotations,
+        files: assembled.files,
+        items: assembled.stats.annotations,
         warnings,
-        details: stats,
+        details: { ...assembled.stats },
       };
     },
   };
 });
-
-const ANNOTATIONS = 'annotations.json';
-/** How a tile annotation line starts before the assembly numbers it. */
-const ID_PLACEHOLDER = '{"id":0';
 
 function tileImageId(batch: ImageBatch): number {
   const { col, row } = batch.tile!;

@@ -1,8 +1,8 @@
-import { availableParallelism } from 'node:os';
 import { ConfigError, type MultiTermPolicy, type Term, type TileOptions } from '@cytorx/core';
 import { planSplit } from '../coco/split.js';
 import type { OverlapPolicy } from '../mask/composite.js';
 import type { ExportFormat, ExportOptions } from './export-types.js';
+import { defaultWorkers } from './job-runner.js';
 import { parseShard, type Shard } from './shard.js';
 import { zoomFor } from './zoom-for.js';
 
@@ -26,7 +26,6 @@ export interface ExportConfig {
   split: number[] | string | undefined;
   seed: number;
   concurrency: number;
-  maskThreads: number;
   workers: number;
   shard: Shard | undefined;
   resume: boolean;
@@ -87,9 +86,6 @@ export function checkExportOptions(o: ExportOptions): ExportConfig {
   const concurrency = o.concurrency ?? 3;
   if (!Number.isInteger(concurrency) || concurrency < 1)
     fail(`concurrency must be an integer >= 1, got ${concurrency}`);
-  const maskThreads = o.maskThreads ?? 0;
-  if (!Number.isInteger(maskThreads) || maskThreads < 0)
-    fail(`maskThreads must be an integer >= 0, got ${maskThreads}`);
   const workers = o.workers ?? defaultWorkers(concurrency);
   if (!Number.isInteger(workers) || workers < 0) fail(`workers must be an integer >= 0, got ${workers}`);
   if (o.pageConcurrency !== undefined && (!Number.isInteger(o.pageConcurrency) || o.pageConcurrency < 1)) {
@@ -113,7 +109,6 @@ export function checkExportOptions(o: ExportOptions): ExportConfig {
     split: o.split,
     seed: o.seed ?? 0,
     concurrency,
-    maskThreads,
     workers,
     shard: o.shard === undefined ? undefined : parseShard(o.shard),
     resume: o.resume ?? false,
@@ -145,18 +140,6 @@ export function resolveTermFilter(spec: ReadonlyArray<number | string>, terms: r
     );
   });
   return [...new Set(ids)].sort((a, b) => a - b);
-}
-
-/**
- * Worker threads for image jobs when not given. From 4 cores on: one per core beyond the first
- * (the calling thread runs jobs too), no more than the other images in flight can use (a job
- * is one image). Below 4 cores: none. On 2 cores, shared with the OS and zlib's threads, a
- * worker made the bench export about 1.3x faster but cost 60-100 MB (a second V8 heap), above
- * the 300 MB budget (writers/README.md, Performance); pass `workers: 1` to take that trade.
- * @internal
- */
-export function defaultWorkers(concurrency: number, cores = availableParallelism()): number {
-  return cores < 4 ? 0 : Math.max(0, Math.min(cores - 1, concurrency - 1));
 }
 
 function isId(v: unknown): v is number {

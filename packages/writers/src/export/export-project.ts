@@ -17,11 +17,10 @@ import type { Writer, WriterContext } from '../writer.js';
 import { checkExportOptions, type ExportConfig, resolveTermFilter } from './export-config.js';
 import { ExportRun } from './export-run.js';
 import type { ExportEvent, ExportOptions, ExportSummary } from './export-types.js';
-import { type BuiltinSpec, builtinWriters } from './image-job.js';
-import { ImagePool } from './image-pool.js';
+import { jobRunner } from './job-runner.js';
 import { MANIFEST, RunState } from './run-state.js';
 import { shardOf } from './shard.js';
-import { toCytomineBatch, trackWriter } from './tracked-writer.js';
+import { toCytomineBatch } from './tracked-writer.js';
 import { zoomFor } from './zoom-for.js';
 
 /** Largest canvas `withImages` fetches for one untiled image (the images writer's default). */
@@ -118,63 +117,51 @@ async function prepare(
   if (state.finished) return { finished: await alreadyFinished(out.root, projectInfo, images.length) };
   await out.writeFile('classes.json', classMappingToJson(mapping));
 
-  let run: ExportRun | undefined;
-  // A plain context (not createWriterContext's, which keeps every warning): warnings go to
-  // their image's record and are released with it, so memory does not grow with the project.
+  const projectCtx = {
+    ...projectInfo,
+    ...(typeof project.ontologyName === 'string' ? { ontologyName: project.ontologyName } : {}),
+  };
+  // A plain context (not createWriterContext's, which keeps every warning): the run routes
+  // warnings to their image's record, released with it, so memory does not grow with the project.
   const ctx: WriterContext = {
     out,
     classes: mapping,
-    project: {
-      ...projectInfo,
-      ...(typeof project.ontologyName === 'string' ? { ontologyName: project.ontologyName } : {}),
-    },
-    warn: (w) => run?.onWarning(w),
+    project: projectCtx,
+    warn: () => undefined,
     logger: { debug: () => undefined, info: () => undefined },
     signal: options.signal ?? new AbortController().signal,
   };
-  const toCytomine = config.coords === 'cytomine' ? toCytomineBatch : undefined;
-  const spec: BuiltinSpec = {
-    formats: config.formats,
-    overlap: config.overlap,
-    split: config.split,
-    seed: config.seed,
-    coords: config.coords,
-  };
-  // The built-in file writers run in the image jobs; these instances only open and close
-  // (COCO assembles its parts in close). The images writer and third-party writers run here.
-  const builtins = builtinWriters(spec, 0).map((b) => b.writer);
-  const here: Array<[Writer, boolean]> = [];
-  if (config.withImages) here.push([imagesWriter({ client }), false]);
-  for (const w of extra) here.push([w, true]);
-  const jobs = new ImagePool(
+  // The images writer and third-party writers run in the calling thread, on the jobs' features.
+  const here: Writer[] = [];
+  if (config.withImages) here.push(imagesWriter({ client }));
+  here.push(...extra.map((w) => (config.coords === 'cytomine' ? framedWriter(w) : w)));
+  const jobs = jobRunner(
     {
       root: out.root,
       classes: classMappingToJson(mapping),
-      project: ctx.project ?? projectInfo,
+      project: projectCtx,
       terms,
       multiTerm: config.multiTerm,
       tile: config.tile,
-      spec,
-      needFeatures: extra.length > 0,
+      formats: config.formats,
+      overlap: config.overlap,
+      split: config.split,
+      seed: config.seed,
+      coords: config.coords,
+      withFeatures: here.length > 0,
     },
     config.workers,
-    config.maskThreads,
   );
-
-  run = new ExportRun({
+  const run = new ExportRun({
     project: projectInfo,
     options: fingerprint,
     images,
     state,
     ctx,
-    writers: (r) => [
-      ...builtins.map((w) => trackWriter(r.jobWriter(w), (...a) => r.onFile(...a))),
-      ...here.map(([w, inFrame]) =>
-        trackWriter(w, (...a) => r.onFile(...a), inFrame ? toCytomine : undefined),
-      ),
-    ],
-    jobs,
-    pipeline: {
+    builtins: config.formats,
+    writers: here,
+    coco: config.formats.includes('coco') ? { split: config.split, seed: config.seed } : undefined,
+    listing: {
       client,
       query: {
         ...(termIds !== undefined ? { terms: termIds } : {}),
@@ -182,18 +169,28 @@ async function prepare(
         ...(config.reviewed ? { reviewed: true } : {}),
         ...(config.after !== undefined ? { afterThan: config.after } : {}),
       },
-      terms,
-      mapping,
-      multiTerm: config.multiTerm,
       ...(options.pageConcurrency !== undefined ? { pageConcurrency: options.pageConcurrency } : {}),
     },
+    jobs,
     zoom: config.zoom,
-    tile: config.tile,
     concurrency: config.concurrency,
     errorOnFailure: options.errorOnFailure ?? true,
-    formats: [...builtins, ...here.map(([w]) => w)].map((w) => w.name),
   });
   return { run };
+}
+
+/** A third-party writer that receives its features back in Cytomine's frame (`coords: 'cytomine'`). */
+function framedWriter(writer: Writer): Writer {
+  const framed: Writer = {
+    name: writer.name,
+    write: (batch, ctx) => writer.write(toCytomineBatch(batch), ctx),
+    close: (ctx) => writer.close(ctx),
+  };
+  if (writer.open !== undefined) {
+    const open = writer.open.bind(writer);
+    framed.open = (ctx) => open(ctx);
+  }
+  return framed;
 }
 
 /** The mapping in force: the given one (with `unlabeled` overriding its own), else the default. */

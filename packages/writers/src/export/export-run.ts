@@ -1,4 +1,11 @@
-import type { Annotation, ImageBatch, ImageInstance, PipelineWarning, TileOptions } from '@cytorx/core';
+import {
+  AbortedError,
+  type Annotation,
+  type ImageBatch,
+  type ImageInstance,
+  type PipelineWarning,
+  WriterError,
+} from '@cytorx/core';
 import {
   catchError,
   concat,
@@ -12,34 +19,24 @@ import {
   merge,
   mergeMap,
   Observable,
+  of,
   Subject,
-  tap,
   throwError,
 } from 'rxjs';
-import type { WriterEvent } from '../write-to.js';
-import { writeTo } from '../write-to.js';
+import { assembleCoco } from '../coco/assemble-coco.js';
+import { planSplit } from '../coco/split.js';
+import { type WriterDoneEvent, type WriterEvent, writeTo } from '../write-to.js';
 import type { Writer, WriterContext } from '../writer.js';
+import { fromErrorData } from './error-data.js';
 import type { ExportEvent, ExportSummary } from './export-types.js';
-import { forFeatures, type ImagePipelineOptions, imageAnnotations } from './image-features.js';
-import { fromErrorData, type ImageJob, type ImageJobResult, type JobBatch } from './image-job.js';
-import type { ImagePool } from './image-pool.js';
+import { imageAnnotations, type ListingOptions } from './image-features.js';
+import type { ImageJob, ImageJobResult } from './image-job.js';
 import { ImageRecord } from './image-record.js';
+import type { JobRunner } from './job-runner.js';
 import { writeReport } from './report.js';
-import { MANIFEST, type RunState, STATE_DIR } from './run-state.js';
+import { COCO_PARTS, MANIFEST, type RunState, STATE_DIR } from './run-state.js';
+import { trackWriter } from './tracked-writer.js';
 import { zoomFor } from './zoom-for.js';
-
-/** An image between its first request and its record. */
-interface Slot {
-  record: ImageRecord;
-  /** Batches handed to the writers, and batches every writer finished. */
-  emitted: number;
-  written: number;
-  allEmitted: boolean;
-  settled: boolean;
-  settle?: { resolve: () => void; reject: (e: unknown) => void };
-  /** The thread that ran the image's job. */
-  thread?: number;
-}
 
 /** Everything an export run needs, resolved against the server. @internal */
 export interface RunSetup {
@@ -48,58 +45,251 @@ export interface RunSetup {
   options: Record<string, unknown>;
   images: ImageInstance[];
   state: RunState;
+  /** The context of the writers in the calling thread (its `warn` is replaced by the run's). */
   ctx: WriterContext;
-  /** Built before the run; they report files through {@link ExportRun.onFile}. */
-  writers: (run: ExportRun) => Writer[];
-  /** How annotations are listed (features are made by the jobs). */
-  pipeline: ImagePipelineOptions;
-  /** Where image jobs run; closed when the run ends. */
-  jobs: ImagePool;
+  /** Names of the built-in writers the image jobs run. */
+  builtins: string[];
+  /** Writers run in the calling thread on the jobs' batches (images writer, third-party). */
+  writers: Writer[];
+  /** COCO split, for the final assembly. */
+  coco: { split: number[] | string | undefined; seed: number } | undefined;
+  /** How annotations are listed. */
+  listing: ListingOptions;
+  /** Where image jobs run. */
+  jobs: JobRunner;
   zoom: { zoom?: number; maxSize?: number };
-  tile: TileOptions | undefined;
   concurrency: number;
   errorOnFailure: boolean;
-  formats: string[];
+}
+
+/** An image whose job finished, on its way to the writers of the calling thread and its record. */
+interface Done {
+  image: ImageInstance;
+  record: ImageRecord;
+  result: ImageJobResult;
+  /** Batches not yet written by the writers of the calling thread. */
+  left: number;
+  /** Ends the image's slot among the `concurrency` in flight (called once it is recorded). */
+  release: () => void;
 }
 
 /**
- * One export run: feeds the images (at most `concurrency` between their first request and
- * their record, so memory is bounded by the images in flight, not the project) into
- * `writeTo`, records each image once every writer finished all its batches, and finally
- * writes report.json and manifest.json. @internal
+ * One export run, as a pipeline: the images not yet complete → at most `concurrency` image
+ * jobs at a time (annotations listed here, features and built-in files made by the job, in this
+ * thread or a worker) → the writers of the calling thread (`writeTo`, on the jobs' batches) →
+ * each image's record (`.cytorx/images/{id}.json` and the manifest: the image is complete) →
+ * finish (COCO assembled from the images' parts, report.json, final manifest). @internal
  */
 export class ExportRun {
-  readonly events = new Subject<ExportEvent>();
-  private readonly active = new Map<number, Slot>();
-  private readonly runFiles = new Map<string, string[]>();
+  private readonly events = new Subject<ExportEvent>();
+  /** Images whose batches are being written by the calling thread's writers, in order. */
+  private readonly queue: Done[] = [];
+  /** Files the calling thread's writers published, per image id (undefined: open/close). */
+  private readonly hereFiles = new Map<number | undefined, Array<[string, string]>>();
+  private readonly hereWarnings = new Map<number, PipelineWarning[]>();
   private readonly runWarnings: PipelineWarning[] = [];
   private readonly errors = new Map<string, string[]>();
+  /** The first writer failure: the run's error under `errorOnFailure`. */
+  private firstError: Error | undefined;
+  /** Built-in writers that failed: later jobs skip them. */
+  private readonly failedBuiltins = new Set<string>();
+  /** After any writer failure no later image is recorded complete (a resume redoes them). */
   private failed = false;
   private exported = 0;
-  /** The report and manifest being written after writeTo's `done` (awaited before an error propagates). */
-  private finishing: Promise<ExportSummary> | undefined;
-  private resumed = 0;
-  /** What each image job did per batch, for the built-in writers' proxies. */
-  private readonly outcomes = new WeakMap<ImageBatch, JobBatch['outcomes']>();
-  /** Built-in writers that failed: later jobs skip them. */
-  private readonly failedWriters = new Set<string>();
+  /** The records being written, and whether the run stopped (error, abort): no record after that. */
+  private recording: Promise<void> = Promise.resolve();
+  private stopped = false;
+  private readonly todo: ImageInstance[];
+  private readonly ctx: WriterContext;
 
-  constructor(private readonly setup: RunSetup) {}
-
-  /** Warnings from the operators and the writers, routed to their image's record. */
-  onWarning(w: PipelineWarning): void {
-    this.events.next({ type: 'warning', warning: w });
-    const slot = w.imageId === undefined ? undefined : this.active.get(w.imageId);
-    if (slot) slot.record.warn(w);
-    else this.runWarnings.push(w);
+  constructor(private readonly setup: RunSetup) {
+    this.todo = setup.images.filter((im) => !setup.state.isComplete(im.id));
+    this.ctx = { ...setup.ctx, warn: (w) => this.onHereWarning(w) };
   }
 
-  /** Files published by the writers (see `trackWriter`). */
-  onFile(writer: string, rel: string, imageId: number | undefined): void {
+  /** The run's events; completes after report.json and manifest.json are written. */
+  run(): Observable<ExportEvent> {
+    const { concurrency, state } = this.setup;
+    const writers = this.setup.writers.map((w) =>
+      trackWriter(w, (writer, rel, imageId) => this.onHereFile(writer, rel, imageId)),
+    );
+    const work$ = concat(
+      defer(() => this.start()),
+      from(this.todo).pipe(
+        mergeMap((image) => this.job(image), concurrency),
+        concatMap((done) => this.batches(done)),
+        writeTo({ ctx: this.ctx, errorOnFailure: false, stopWhenAllFailed: false }, ...writers),
+        concatMap((e) => this.onWriterEvent(e)),
+      ),
+    ).pipe(
+      // writeTo emits `done` (and the report is written) before a source or abort error; an
+      // error before that only needs the manifest to say the run is incomplete.
+      catchError((error: unknown) =>
+        concat(
+          defer(async () => {
+            this.stopped = true;
+            await this.recording;
+            await state.finish('incomplete');
+          }).pipe(
+            catchError(() => EMPTY),
+            ignoreElements(),
+          ),
+          throwError(() => error),
+        ),
+      ),
+    );
+    return merge(
+      this.events,
+      work$.pipe(
+        finalize(() => {
+          this.events.complete();
+          this.setup.jobs.close().catch(() => undefined); // already closed when the run finished
+        }),
+      ),
+    );
+  }
+
+  private async start(): Promise<ExportEvent> {
+    const { images, state, ctx } = this.setup;
+    let resumedAnnotations = 0;
+    for await (const r of state.records()) resumedAnnotations += r.annotations;
+    return {
+      type: 'start',
+      project: this.setup.project,
+      out: ctx.out.root,
+      formats: [...this.setup.builtins, ...this.setup.writers.map((w) => w.name)],
+      images: images.length,
+      todo: this.todo.length,
+      resumed: images.length - this.todo.length,
+      resumedAnnotations,
+    };
+  }
+
+  /**
+   * One image's job; unsubscribing cancels it (its files are discarded). Completes only once
+   * the image is recorded, so the images in flight (and their features) stay within `concurrency`.
+   */
+  private job(image: ImageInstance): Observable<Done> {
+    return new Observable<Done>((subscriber) => {
+      const record = new ImageRecord(image, 2 ** -zoomFor(image.width, image.height, this.setup.zoom));
+      this.events.next({ type: 'image-start', imageId: image.id });
+      const annotations = imageAnnotations(image, this.setup.listing).pipe(
+        map((a: Annotation) => {
+          record.annotations++;
+          return a;
+        }),
+      );
+      const job: ImageJob = { image, factor: record.scale, skip: [...this.failedBuiltins] };
+      const controller = new AbortController();
+      const release = () => subscriber.complete();
+      this.setup.jobs.run(job, annotations, controller.signal).then(
+        (result) => subscriber.next({ image, record, result, left: result.batches.length, release }),
+        (e: unknown) => subscriber.error(e),
+      );
+      return () => controller.abort(new AbortedError(`export of image ${image.id} cancelled`));
+    });
+  }
+
+  /** The job's outcome into events and its record; then its batches for the calling thread's writers. */
+  private batches(done: Done): Observable<ImageBatch> {
+    const { image, record, result } = done;
+    record.setFeatures(result.features, result.classes);
+    for (const w of result.warnings) {
+      record.warn(w);
+      this.events.next({ type: 'warning', warning: w });
+    }
+    this.events.next({ type: 'annotations', imageId: image.id, count: record.annotations });
+    for (const [writer, files] of Object.entries(result.files)) {
+      for (const rel of files) {
+        record.addFile(writer, rel);
+        this.events.next({ type: 'file', writer, path: rel, imageId: image.id });
+      }
+    }
+    for (const f of result.failures) {
+      const { writer, hook, item } = f;
+      // Jobs started before the writer's first failure fail it again: it is reported once.
+      if (this.failedBuiltins.has(writer)) continue;
+      const details = item === undefined ? { writer, hook } : { writer, hook, item };
+      this.onFailure(new WriterError(details, { cause: fromErrorData(f.cause) }), true);
+    }
+    record.batches = result.batches.length;
+    if (done.left === 0) return defer(() => this.record(done)).pipe(ignoreElements());
+    this.queue.push(done);
+    return from(result.batches).pipe(
+      map((b): ImageBatch => {
+        const batch: ImageBatch = { image, canvas: b.canvas, features: b.features ?? [] };
+        if (b.tile !== undefined) batch.tile = b.tile;
+        return batch;
+      }),
+    );
+  }
+
+  private onWriterEvent(e: WriterEvent): Observable<ExportEvent> {
+    if (e.type === 'failed') this.onFailure(e.error, false);
+    if (e.type === 'done') {
+      return defer(() => this.finish(e)).pipe(
+        mergeMap((summary) => {
+          const done = of<ExportEvent>({ type: 'done', summary });
+          const error = this.firstError;
+          return error !== undefined && this.setup.errorOnFailure
+            ? concat(
+                done,
+                throwError(() => error),
+              )
+            : done;
+        }),
+      );
+    }
+    if (e.type !== 'batch') return EMPTY;
+    const head = this.queue[0];
+    if (head === undefined || --head.left > 0) return EMPTY;
+    this.queue.shift();
+    return defer(() => this.record(head)).pipe(ignoreElements());
+  }
+
+  /** Records a complete image (unless a writer failed in the run, or it stopped). */
+  private record(done: Done): Promise<void> {
+    this.recording = this.recording.then(() => this.recordNow(done));
+    return this.recording;
+  }
+
+  private async recordNow(done: Done): Promise<void> {
+    const { image, record } = done;
+    for (const [writer, rel] of this.hereFiles.get(image.id) ?? []) record.addFile(writer, rel);
+    for (const w of this.hereWarnings.get(image.id) ?? []) record.warn(w);
+    this.hereFiles.delete(image.id);
+    this.hereWarnings.delete(image.id);
+    if (this.failed || this.stopped) return done.release();
+    const data = record.toJSON();
+    await this.setup.state.markComplete(data);
+    this.exported++;
+    this.events.next({
+      type: 'image-done',
+      imageId: image.id,
+      annotations: data.annotations,
+      features: data.features,
+      skipped: data.warnings.filter((w) => w.skipped).length,
+      done: this.setup.images.length - this.todo.length + this.exported,
+      total: this.setup.images.length,
+      thread: done.result.thread,
+    });
+    done.release();
+  }
+
+  private onFailure(error: WriterError, builtin: boolean): void {
+    const { writer, message } = error;
+    this.failed = true;
+    this.firstError ??= error;
+    if (builtin) this.failedBuiltins.add(writer);
+    this.errors.set(writer, [...(this.errors.get(writer) ?? []), message]);
+    this.events.next({ type: 'writer-failed', writer, message });
+  }
+
+  private onHereFile(writer: string, rel: string, imageId: number | undefined): void {
     if (rel.startsWith(`${STATE_DIR}/`)) return;
-    const slot = imageId === undefined ? undefined : this.active.get(imageId);
-    if (slot) slot.record.addFile(writer, rel);
-    else this.runFiles.set(writer, [...(this.runFiles.get(writer) ?? []), rel]);
+    const list = this.hereFiles.get(imageId) ?? [];
+    list.push([writer, rel]);
+    this.hereFiles.set(imageId, list);
     this.events.next(
       imageId === undefined
         ? { type: 'file', writer, path: rel }
@@ -107,206 +297,39 @@ export class ExportRun {
     );
   }
 
-  /** The run's events; completes after report.json and manifest.json are written. */
-  run(): Observable<ExportEvent> {
-    return defer(() => {
-      const { images, state, ctx, concurrency } = this.setup;
-      const todo = images.filter((im) => !state.isComplete(im.id));
-      this.resumed = images.length - todo.length;
-      const writers = this.setup.writers(this);
-      const work$ = from(this.start(todo.length)).pipe(
-        mergeMap(() =>
-          from(todo).pipe(
-            mergeMap((image) => this.image(image), concurrency),
-            writeTo({ ctx, errorOnFailure: false }, ...writers),
-            concatMap((e) => this.onWriterEvent(e)),
-          ),
-        ),
-        // writeTo emits `done` (and so the report is written) before a source or abort error;
-        // an error before that only needs the manifest to say the run is incomplete.
-        catchError((error: unknown) =>
-          concat(
-            defer(() => this.finishing ?? state.finish('incomplete')).pipe(
-              catchError(() => EMPTY), // the original error matters more
-              ignoreElements(),
-            ),
-            throwError(() => error),
-          ),
-        ),
-        finalize(() => {
-          this.setup.jobs.close().catch(() => {});
-          this.events.complete();
-        }),
-      );
-      return merge(this.events, work$);
-    });
+  private onHereWarning(w: PipelineWarning): void {
+    this.events.next({ type: 'warning', warning: w });
+    if (w.imageId === undefined) this.runWarnings.push(w);
+    else this.hereWarnings.set(w.imageId, [...(this.hereWarnings.get(w.imageId) ?? []), w]);
   }
 
-  private async start(todo: number): Promise<void> {
-    let resumedAnnotations = 0;
-    for await (const r of this.setup.state.records()) resumedAnnotations += r.annotations;
-    this.events.next({
-      type: 'start',
-      project: this.setup.project,
-      out: this.setup.ctx.out.root,
-      formats: this.setup.formats,
-      images: this.setup.images.length,
-      todo,
-      resumed: this.setup.images.length - todo,
-      resumedAnnotations,
-    });
-  }
-
-  /**
-   * One image: its annotations (listed here), then its job (features and the built-in
-   * writers' files, in a worker thread or here), then its batches for `writeTo`, and waits
-   * until they are written and recorded.
-   */
-  private image(image: ImageInstance): Observable<ImageBatch> {
-    return defer(() => {
-      const factor = 2 ** -zoomFor(image.width, image.height, this.setup.zoom);
-      const record = new ImageRecord(image, factor);
-      const slot: Slot = { record, emitted: 0, written: 0, allEmitted: false, settled: false };
-      this.active.set(image.id, slot);
-      this.events.next({ type: 'image-start', imageId: image.id });
-      const annotations = imageAnnotations(image, this.setup.pipeline).pipe(
-        map((a) => {
-          record.annotations++;
-          return forFeatures(a);
-        }),
-      );
-      const job = { image, factor, skip: [...this.failedWriters] };
-      return jobResult(this.setup.jobs, job, annotations).pipe(
-        mergeMap((result) => {
-          slot.thread = result.thread;
-          record.setFeatures(result.features, result.classes);
-          for (const w of result.warnings) this.onWarning(w);
-          this.events.next({ type: 'annotations', imageId: image.id, count: record.annotations });
-          const batches = result.batches.map((b) => {
-            const batch: ImageBatch = { image, canvas: b.canvas, features: b.features ?? [] };
-            if (b.tile !== undefined) batch.tile = b.tile;
-            this.outcomes.set(batch, b.outcomes);
-            return batch;
-          });
-          return concat(
-            from(batches).pipe(
-              tap(() => {
-                slot.emitted++;
-                record.batches++;
-              }),
-            ),
-            defer(() => {
-              slot.allEmitted = true;
-              return new Promise<void>((resolve, reject) => {
-                slot.settle = { resolve, reject };
-                this.check(image.id, slot);
-              });
-            }).pipe(ignoreElements()),
-          );
-        }),
-      );
-    });
-  }
-
-  /**
-   * A built-in writer as `writeTo` sees it: `open` and `close` are the writer's own (COCO
-   * assembles its parts there), `write` reports what the image job did with that batch: the
-   * files it committed, or its error.
-   */
-  jobWriter(writer: Writer): Writer {
-    const { name } = writer;
-    const proxy: Writer = {
-      name,
-      write: (batch) => {
-        const outcome = this.outcomes.get(batch)?.[name];
-        if (outcome === undefined) throw new Error(`${name}: image ${batch.image.id} was not processed`);
-        if ('error' in outcome) {
-          this.failedWriters.add(name);
-          throw fromErrorData(outcome.error);
-        }
-        for (const rel of outcome.files) this.onFile(name, rel, batch.image.id);
-      },
-      close: (ctx) => writer.close(ctx),
-    };
-    if (writer.open !== undefined) {
-      const open = writer.open.bind(writer);
-      proxy.open = (ctx) => open(ctx);
+  /** COCO assembly, report.json and the final manifest: the run's summary. */
+  private async finish(e: WriterDoneEvent): Promise<ExportSummary> {
+    const { state, ctx, images, coco } = this.setup;
+    await this.setup.jobs.close();
+    const outputs = new Map<string, string[]>();
+    for (const [writer, rel] of this.hereFiles.get(undefined) ?? []) {
+      outputs.set(writer, [...(outputs.get(writer) ?? []), rel]);
     }
-    return proxy;
-  }
-
-  /** Records the image once all its batches are written by every writer. */
-  private check(imageId: number, slot: Slot): void {
-    if (!slot.allEmitted || slot.written < slot.emitted || slot.settled || slot.settle === undefined) return;
-    slot.settled = true;
-    const { resolve, reject } = slot.settle;
-    this.record(imageId, slot).then(resolve, reject);
-  }
-
-  private async record(imageId: number, slot: Slot): Promise<void> {
-    // After a writer failure no later image is complete: a resume redoes them with every writer.
-    if (!this.failed) {
-      const data = slot.record.toJSON();
-      await this.setup.state.markComplete(data);
-      this.exported++;
-      this.events.next({
-        type: 'image-done',
-        imageId,
-        annotations: data.annotations,
-        features: data.features,
-        skipped: data.warnings.filter((w) => w.skipped).length,
-        done: this.resumed + this.exported,
-        total: this.setup.images.length,
-        thread: slot.thread ?? 0,
-      });
-    }
-    this.active.delete(imageId);
-  }
-
-  private onWriterEvent(e: WriterEvent): Observable<never> {
-    switch (e.type) {
-      case 'batch': {
-        const slot = this.active.get(e.imageId);
-        if (slot) {
-          slot.written++;
-          this.check(e.imageId, slot);
-        }
-        return EMPTY;
+    if (coco !== undefined && !this.failedBuiltins.has('coco') && !ctx.signal.aborted) {
+      const plan = coco.split === undefined ? undefined : planSplit(coco.split, coco.seed, undefined);
+      try {
+        const { files } = await assembleCoco(ctx, { dir: 'coco', partsDir: COCO_PARTS, plan });
+        outputs.set('coco', files);
+      } catch (cause) {
+        this.onFailure(new WriterError({ writer: 'coco', hook: 'close' }, { cause }), true);
       }
-      case 'failed':
-        this.failed = true;
-        this.errors.set(e.writer, [...(this.errors.get(e.writer) ?? []), e.error.message]);
-        this.events.next({ type: 'writer-failed', writer: e.writer, message: e.error.message });
-        return EMPTY;
-      case 'done':
-        return defer(() =>
-          this.finish(
-            e.complete && !this.failed,
-            e.summaries.map((s) => s.writer),
-          ),
-        ).pipe(
-          mergeMap((summary) => {
-            this.events.next({ type: 'done', summary });
-            const first = e.errors[0];
-            return first !== undefined && this.setup.errorOnFailure ? throwError(() => first) : EMPTY;
-          }),
-        );
-      default:
-        return EMPTY;
     }
-  }
-
-  private async finish(writersComplete: boolean, writerNames: string[]): Promise<ExportSummary> {
-    const { state, ctx, images } = this.setup;
-    const complete = writersComplete && state.completeCount === images.length;
+    const complete = e.complete && !this.failed && state.completeCount === images.length;
+    const names = [...this.setup.builtins, ...e.summaries.map((s) => s.writer)];
     const { totals, writers } = await writeReport(ctx.out, () => state.records(), {
       project: this.setup.project,
       options: this.setup.options,
       classes: ctx.classes,
       complete,
-      writers: writerNames.map((w) => ({
+      writers: names.map((w) => ({
         writer: w,
-        outputs: this.runFiles.get(w) ?? [],
+        outputs: outputs.get(w) ?? [],
         errors: this.errors.get(w) ?? [],
       })),
       runWarnings: this.runWarnings,
@@ -317,7 +340,7 @@ export class ExportRun {
       report: ctx.out.resolve('report.json'),
       manifest: ctx.out.resolve(MANIFEST),
       complete,
-      images: { selected: images.length, exported: this.exported, resumed: this.resumed },
+      images: { selected: images.length, exported: this.exported, resumed: images.length - this.todo.length },
       annotations: totals.annotations,
       features: totals.features,
       skipped: totals.skipped,
@@ -328,23 +351,4 @@ export class ExportRun {
       errors: writers.flatMap((w) => w.errors.map((m) => `${w.writer}: ${m}`)),
     };
   }
-}
-
-/** The job's result; unsubscribing before it comes cancels the job (its files are discarded). */
-function jobResult(
-  jobs: ImagePool,
-  job: ImageJob,
-  annotations: Observable<Annotation>,
-): Observable<ImageJobResult> {
-  return new Observable<ImageJobResult>((subscriber) => {
-    const controller = new AbortController();
-    jobs.run(job, annotations, controller.signal).then(
-      (result) => {
-        subscriber.next(result);
-        subscriber.complete();
-      },
-      (e: unknown) => subscriber.error(e),
-    );
-    return () => controller.abort();
-  });
 }

@@ -72,7 +72,6 @@ export interface ExportOptions {
    * `concurrency - 1`; below 4 cores, 0 (writers/README.md, Performance).
    */
   workers?: number;
-  /** Threads painting the masks of the jobs the calling thread runs (`maskWriter`'s `threads`). Default 0. */
   maskThreads?: number;
   /** Annotation pages of one image fetched at the same time. Default: the client's `pageConcurrency`. */
   pageConcurrency?: number;

@@ -30,8 +30,8 @@ export interface FeatureOptions {
   multiTerm: MultiTermPolicy;
 }
 
-/** What {@link imageFeatures} needs besides the image. @internal */
-export interface ImagePipelineOptions extends FeatureOptions {
+/** How an export lists each image's annotations. @internal */
+export interface ListingOptions {
   client: CytomineClient;
   /** Server-side filters (terms, users, reviewed, afterThan); `image` is set per image. */
   query: Omit<AnnotationQuery, 'image' | 'project' | 'images'>;
@@ -39,10 +39,7 @@ export interface ImagePipelineOptions extends FeatureOptions {
 }
 
 /** The image's annotations as the server lists them (`listAnnotations`, one image). @internal */
-export function imageAnnotations(
-  image: ImageInstance,
-  options: ImagePipelineOptions,
-): Observable<Annotation> {
+export function imageAnnotations(image: ImageInstance, options: ListingOptions): Observable<Annotation> {
   const { client, query, pageConcurrency } = options;
   const paging = pageConcurrency === undefined ? {} : { concurrency: pageConcurrency };
   return listAnnotations(client, { ...query, image: image.id }, paging);

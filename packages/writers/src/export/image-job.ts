@@ -2,70 +2,35 @@ import { threadId } from 'node:worker_threads';
 import {
   type Annotation,
   type Canvas,
-  type ClassMapping,
-  CytorxError,
-  type CytorxErrorCode,
   type Feature,
-  type ImageBatch,
   type ImageInstance,
   type MultiTermPolicy,
   type PipelineWarning,
   parseClassMapping,
   type Term,
   type TileOptions,
-  type WarningSink,
 } from '@cytorx/core';
-import type { Observable } from 'rxjs';
+import { from, lastValueFrom, type Observable, toArray } from 'rxjs';
 import { cocoWriter } from '../coco/coco-writer.js';
 import { createOutputDir, type OutputDir } from '../fs/output-dir.js';
 import { geojsonWriter } from '../geojson/geojson-writer.js';
 import type { OverlapPolicy } from '../mask/composite.js';
 import { maskWriter } from '../mask/mask-writer.js';
+import { writeTo } from '../write-to.js';
 import type { Writer, WriterContext } from '../writer.js';
+import { type ErrorData, errorData } from './error-data.js';
 import type { ExportFormat } from './export-types.js';
 import { imageBatches, toImageFeatures } from './image-features.js';
-import { STATE_DIR } from './run-state.js';
+import { COCO_PARTS, STATE_DIR } from './run-state.js';
 import { toCytomineBatch, trackWriter } from './tracked-writer.js';
 
 /**
  * Masks above this many pixels are painted in bands of rows: memory per mask stays at a few
- * megabytes whatever the canvas (the mask writer's own default, 64 Mpx, suits one-off use).
+ * megabytes whatever the canvas.
  */
 const BAND_PIXELS = 4 * 1024 * 1024;
 
-/** The built-in file writers of an export and their options: plain data (sent to workers). @internal */
-export interface BuiltinSpec {
-  formats: ExportFormat[];
-  overlap: OverlapPolicy;
-  split: number[] | string | undefined;
-  seed: number;
-  coords: 'image' | 'cytomine';
-}
-
-/**
- * The built-in file writers of `spec` (geojson, mask, coco: each image's files depend on that
- * image alone; COCO writes per-image parts assembled by its `close`), with whether the writer
- * takes `coords: 'cytomine'` output. Built the same way wherever images are processed. @internal
- */
-export function builtinWriters(
-  spec: BuiltinSpec,
-  maskThreads: number,
-): Array<{ writer: Writer; inFrame: boolean }> {
-  const out: Array<{ writer: Writer; inFrame: boolean }> = [];
-  if (spec.formats.includes('geojson')) out.push({ writer: geojsonWriter(), inFrame: true });
-  if (spec.formats.includes('mask')) {
-    const mask = maskWriter({ overlap: spec.overlap, bandThreshold: BAND_PIXELS, threads: maskThreads });
-    out.push({ writer: mask, inFrame: false });
-  }
-  if (spec.formats.includes('coco')) {
-    const split = spec.split === undefined ? {} : { split: spec.split, seed: spec.seed };
-    const parts = { partsDir: `${STATE_DIR}/coco`, resume: true, keepParts: true };
-    out.push({ writer: cocoWriter({ ...split, ...parts }), inFrame: false });
-  }
-  return out;
-}
-
-/** What every image job of a run shares: plain data (structured-cloned to workers). @internal */
+/** What every image job of one export shares: plain data, so a worker thread gets it as is. @internal */
 export interface ImageJobSetup {
   /** Output directory (absolute). */
   root: string;
@@ -75,12 +40,17 @@ export interface ImageJobSetup {
   terms: Term[];
   multiTerm: MultiTermPolicy;
   tile: TileOptions | undefined;
-  spec: BuiltinSpec;
-  /** Send each batch's features back (writers outside the job need them). */
-  needFeatures: boolean;
+  /** The built-in file writers and their options. */
+  formats: ExportFormat[];
+  overlap: OverlapPolicy;
+  split: number[] | string | undefined;
+  seed: number;
+  coords: 'image' | 'cytomine';
+  /** Return each batch's features (writers in the calling thread need them). */
+  withFeatures: boolean;
 }
 
-/** One image to turn into features and files (its annotations come separately). @internal */
+/** One image to turn into files (its annotations come as a stream beside it). @internal */
 export interface ImageJob {
   image: ImageInstance;
   /** Canvas scale (2^-zoom). */
@@ -89,176 +59,145 @@ export interface ImageJob {
   skip: string[];
 }
 
-/** An error as it crosses a thread boundary. @internal */
-export interface ErrorData {
-  name: string;
-  message: string;
-  code?: string;
-}
-
-/** One batch of a finished job: what the writers outside the job receive, and each built-in writer's outcome. */
+/** One batch the job wrote: what the writers in the calling thread get. @internal */
 export interface JobBatch {
   canvas: Canvas;
   tile?: { col: number; row: number };
-  /** Only when the setup asked for them. */
+  /** Only when the setup asks for them. */
   features?: Feature[];
-  /** Per built-in writer: the files it committed for this batch, or its error. */
-  outcomes: Record<string, { files: string[] } | { error: ErrorData }>;
 }
 
-/** The result of one image job. @internal */
+/** What one image job did: plain data (it crosses thread boundaries). @internal */
 export interface ImageJobResult {
+  imageId: number;
   /** `threadId` of the thread that ran the job (0: the main thread). */
   thread: number;
   features: number;
   /** Features per class id (`-1`: no class). */
   classes: Array<[number, number]>;
-  /** Warnings of the pipeline, then of the writers, in the order they were raised. */
+  /** Warnings of the operators, then of the writers, in the order they were raised. */
   warnings: PipelineWarning[];
+  /** Files each built-in writer committed (relative paths). */
+  files: Record<string, string[]>;
+  /** Built-in writers that failed on this image: the `WriterError`'s details and its cause. */
+  failures: Array<{ writer: string; hook: 'open' | 'write' | 'close'; item?: string; cause: ErrorData }>;
   batches: JobBatch[];
 }
 
+/** Runs one image job: see {@link imageJobRunner}. @internal */
+export type ImageJobRun = (
+  job: ImageJob,
+  annotations: Observable<Annotation>,
+  signal: AbortSignal,
+) => Promise<ImageJobResult>;
+
 /**
- * Runs image jobs: the feature pipeline and the built-in file writers of one image, the same
- * code whether it runs in the export's thread or in a worker thread (`image-worker.ts`). The
- * writers are built once and reused from image to image; their `close` is not called here
- * (COCO parts are assembled by the export's own coco writer). @internal
+ * The image job, the unit of an export: one image's annotations → the feature operators
+ * (`toImageFeatures`) → its batches (the image, or its tiles) → `writeTo` with the built-in
+ * writers (GeoJSON, mask, COCO part) → the files, warnings and counts (and the features, for
+ * writers in the calling thread). The same code runs in the calling thread and in a worker
+ * thread (`job-worker.ts`). Aborting `signal` stops reading the annotations and discards
+ * the files being written. @internal
  */
-export class ImageJobRunner {
-  /** The built-in writers, each wrapped once to report its files into {@link files}. */
-  private readonly writers: Writer[];
-  /** Files committed by the writer being run (set before each `write`). */
-  private files: string[] = [];
-
-  private constructor(
-    private readonly setup: ImageJobSetup,
-    private readonly out: OutputDir,
-    private readonly mapping: ClassMapping,
-    builtins: Array<{ writer: Writer; inFrame: boolean }>,
-  ) {
-    const toCytomine = setup.spec.coords === 'cytomine' ? toCytomineBatch : undefined;
-    const onFile = (_writer: string, rel: string) => {
-      if (!rel.startsWith(`${STATE_DIR}/`)) this.files.push(rel);
-    };
-    this.writers = builtins.map(({ writer, inFrame }) =>
-      trackWriter(writer, onFile, inFrame ? toCytomine : undefined),
-    );
-  }
-
-  /** @param maskThreads - the mask writer's own painting threads (0 in a worker). */
-  static async create(setup: ImageJobSetup, maskThreads = 0): Promise<ImageJobRunner> {
-    const out = await createOutputDir(setup.root);
-    const mapping = parseClassMapping(JSON.parse(setup.classes), { source: 'classes' });
-    return new ImageJobRunner(setup, out, mapping, builtinWriters(setup.spec, maskThreads));
-  }
-
-  private context(warn: WarningSink, signal: AbortSignal): WriterContext {
-    return {
-      out: this.out,
-      classes: this.mapping,
-      project: this.setup.project,
-      warn,
-      logger: { debug: () => undefined, info: () => undefined },
-      signal,
-    };
-  }
-
-  /**
-   * Runs one job on the image's annotations (see `forFeatures`), processed as they arrive;
-   * writers see `signal` (aborted: the annotations are no longer read, files are discarded).
-   */
-  async run(
-    job: ImageJob,
-    annotations: Observable<Annotation>,
-    signal: AbortSignal,
-  ): Promise<ImageJobResult> {
-    const { setup } = this;
+export function imageJobRunner(setup: ImageJobSetup): ImageJobRun {
+  const mapping = parseClassMapping(JSON.parse(setup.classes), { source: 'classes' });
+  let out: Promise<OutputDir> | undefined;
+  return async (job, annotations, signal) => {
+    out ??= createOutputDir(setup.root);
     const { image, factor } = job;
-    const { mapping } = this;
     const warnings: PipelineWarning[] = [];
     const warn = (w: PipelineWarning) => {
       warnings.push(w.imageId === undefined ? { ...w, imageId: image.id } : w);
     };
-    const features = await new Promise<Feature[]>((resolve, reject) => {
-      const onAbort = () => {
-        subscription.unsubscribe();
-        reject(signal.reason);
-      };
-      const subscription = annotations
-        .pipe(
-          toImageFeatures(image, factor, { terms: setup.terms, mapping, multiTerm: setup.multiTerm }, warn),
-        )
-        .subscribe({
-          next: resolve,
-          error: (e: unknown) => {
-            signal.removeEventListener('abort', onAbort);
-            reject(e);
-          },
-          complete: () => signal.removeEventListener('abort', onAbort),
-        });
-      if (signal.aborted) onAbort();
-      else signal.addEventListener('abort', onAbort, { once: true });
-    });
+    const features = await abortable(
+      annotations.pipe(
+        toImageFeatures(image, factor, { terms: setup.terms, mapping, multiTerm: setup.multiTerm }, warn),
+      ),
+      signal,
+    );
     const classes = new Map<number, number>();
-    for (const f of features) {
-      const id = f.classId ?? -1;
-      classes.set(id, (classes.get(id) ?? 0) + 1);
-    }
-    const failed = new Set(job.skip);
-    const ctx = this.context(warn, signal);
-    const batches: JobBatch[] = [];
-    for (const batch of imageBatches(image, features, factor, setup.tile)) {
-      const outcomes: JobBatch['outcomes'] = {};
-      for (const writer of this.writers) {
-        if (failed.has(writer.name)) continue;
-        const files: string[] = [];
-        this.files = files;
-        try {
-          signal.throwIfAborted();
-          await writer.write(batch, ctx);
-          outcomes[writer.name] = { files };
-        } catch (e) {
-          if (signal.aborted) throw e;
-          failed.add(writer.name);
-          outcomes[writer.name] = { error: errorData(e) };
-        }
-      }
-      batches.push(describe(batch, outcomes, setup.needFeatures));
-    }
-    return { thread: threadId, features: features.length, classes: [...classes], warnings, batches };
-  }
+    for (const f of features) classes.set(f.classId ?? -1, (classes.get(f.classId ?? -1) ?? 0) + 1);
 
-  /**
-   * Releases the writers' resources (the mask writer's threads). They are closed as cancelled:
-   * nothing is published (the export's own writers publish), COCO parts are kept.
-   */
-  async close(): Promise<void> {
-    const ctx = this.context(() => undefined, AbortSignal.abort());
-    for (const writer of this.writers) await writer.close(ctx);
-  }
+    const files: Record<string, string[]> = {};
+    const onFile = (writer: string, rel: string) => {
+      if (rel.startsWith(`${STATE_DIR}/`)) return;
+      files[writer] = [...(files[writer] ?? []), rel];
+    };
+    const writers = builtinWriters(setup)
+      .filter(({ writer }) => !job.skip.includes(writer.name))
+      .map(({ writer, inFrame }) => trackWriter(writer, onFile, inFrame ? toCytomineBatch : undefined));
+    const ctx: WriterContext = {
+      out: await out,
+      classes: mapping,
+      project: setup.project,
+      warn,
+      logger: { debug: () => undefined, info: () => undefined },
+      signal,
+    };
+    const batches = [...imageBatches(image, features, factor, setup.tile)];
+    const events = await lastValueFrom(
+      from(batches).pipe(writeTo({ ctx, errorOnFailure: false }, ...writers), toArray()),
+    );
+    signal.throwIfAborted();
+    const failures = events.flatMap((e) => {
+      if (e.type !== 'failed') return [];
+      const { writer, hook, item } = e.error;
+      return [{ writer, hook, ...(item === undefined ? {} : { item }), cause: errorData(e.error.cause) }];
+    });
+    return {
+      imageId: image.id,
+      thread: threadId,
+      features: features.length,
+      classes: [...classes],
+      warnings,
+      files,
+      failures,
+      batches: batches.map((b) => ({
+        canvas: b.canvas,
+        ...(b.tile === undefined ? {} : { tile: b.tile }),
+        ...(setup.withFeatures ? { features: b.features } : {}),
+      })),
+    };
+  };
 }
 
-function describe(batch: ImageBatch, outcomes: JobBatch['outcomes'], withFeatures: boolean): JobBatch {
-  const b: JobBatch = { canvas: batch.canvas, outcomes };
-  if (batch.tile !== undefined) b.tile = batch.tile;
-  if (withFeatures) b.features = batch.features;
-  return b;
-}
-
-/** The parts of an error that survive a thread boundary. @internal */
-export function errorData(e: unknown): ErrorData {
-  if (e instanceof Error) {
-    const code = (e as { code?: unknown }).code;
-    return { name: e.name, message: e.message, ...(typeof code === 'string' ? { code } : {}) };
+/**
+ * The built-in file writers of an export: each image's files depend on that image alone (COCO
+ * writes a part per image, assembled when the run finishes), with whether the writer takes
+ * `coords: 'cytomine'` output.
+ */
+function builtinWriters(setup: ImageJobSetup): Array<{ writer: Writer; inFrame: boolean }> {
+  const out: Array<{ writer: Writer; inFrame: boolean }> = [];
+  const { formats } = setup;
+  if (formats.includes('geojson'))
+    out.push({ writer: geojsonWriter(), inFrame: setup.coords === 'cytomine' });
+  if (formats.includes('mask')) {
+    out.push({ writer: maskWriter({ overlap: setup.overlap, bandThreshold: BAND_PIXELS }), inFrame: false });
   }
-  return { name: 'Error', message: String(e) };
+  if (formats.includes('coco')) {
+    const split = setup.split === undefined ? {} : { split: setup.split, seed: setup.seed };
+    const parts = { partsDir: COCO_PARTS, resume: true, assemble: false };
+    out.push({ writer: cocoWriter({ ...split, ...parts }), inFrame: false });
+  }
+  return out;
 }
 
-/** An error rebuilt from {@link ErrorData}: a `CytorxError` with its code when it was one. @internal */
-export function fromErrorData(d: ErrorData): Error {
-  const error = d.code?.startsWith('CYTORX_')
-    ? new CytorxError(d.code as CytorxErrorCode, d.message)
-    : Object.assign(new Error(d.message), d.code === undefined ? {} : { code: d.code });
-  error.name = d.name;
-  return error;
+/** The stream's only value; rejects with `signal`'s reason once it aborts (unsubscribing). */
+function abortable<T>(source: Observable<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => {
+      subscription.unsubscribe();
+      reject(signal.reason);
+    };
+    const subscription = source.subscribe({
+      next: resolve,
+      error: (e: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e);
+      },
+      complete: () => signal.removeEventListener('abort', onAbort),
+    });
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+  });
 }

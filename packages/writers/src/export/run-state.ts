@@ -7,6 +7,8 @@ import type { ImageRecordData } from './image-record.js';
 /** Folder of the export's working state (per-image records, COCO parts) inside the output directory. */
 export const STATE_DIR = '.cytorx';
 export const MANIFEST = 'manifest.json';
+/** Folder of the per-image COCO parts, assembled when the run finishes. */
+export const COCO_PARTS = `${STATE_DIR}/coco`;
 const RECORDS = `${STATE_DIR}/images`;
 
 /** manifest.json: what the export is and how far it got. No timings: resumed runs write the same bytes. */

@@ -52,21 +52,16 @@ export function paintOrder(
   return sorted.sort((a, b) => b.area - a.area || a.id - b.id || a.order - b.order);
 }
 
-/** Run state of a pixel claimed by two or more classes (class ids are 1..255). */
-const CONTESTED = 0;
-
 /**
  * Paints items into a band of a class-index canvas laid out as PNG rows (one filter byte,
  * then `width` samples per row), and counts contested pixels: pixels covered by two or more
  * different classes, each counted once.
  *
- * Items are painted top first (the paint order reversed), so every pixel is written once, by
- * its top item, and the cost follows the number of spans rather than the painted area: each
- * row keeps the covered pixels as sorted runs `[start, end, state]`, state being the class
- * id of the only class seen there so far, or {@link CONTESTED}. A span only fills the
- * uncovered gaps; over a run of another class it turns that run contested (counted once).
- * The result equals painting bottom first with the last one winning: the top class wins,
- * and a pixel is contested iff the classes covering it are not all the same.
+ * Items are painted bottom first with a plain `fill` per span (the last one wins), so a span
+ * costs what a fill of its pixels costs. Contested pixels are counted apart, on one coverage
+ * bitset per class present in the band (a bit per pixel, set by the same spans): a pixel is
+ * contested iff two or more classes' bitsets have its bit, which one pass over the words
+ * touched counts at the end of the band.
  */
 export class BandCompositor {
   private readonly rasterizer = new Rasterizer();
@@ -74,97 +69,37 @@ export class BandCompositor {
   private stride = 0;
   private rowStart = 0;
   private value = 0;
-  private contested = 0;
-  /** Runs of each row of the band as flat triples, and the number of ints used per row. */
-  private runs: Int32Array[] = [];
-  private used: Int32Array = new Int32Array(0);
-  /** The runs replacing the ones a span touches. */
-  private pieces: Int32Array = new Int32Array(96);
+  /** 32-pixel words per row of a coverage bitset. */
+  private words = 0;
+  /** The coverage bitset of the class being painted, and per class id its bitset. */
+  private bits: Int32Array = new Int32Array(0);
+  private readonly coverage = new Map<number, Int32Array>();
+  /** Bitsets of classes absent from the current band, kept for reuse. */
+  private spare: Int32Array[] = [];
+  /** Word range [wordMin, wordMax] touched in the band (over all rows). */
+  private wordMin = 0;
+  private wordMax = -1;
 
   private readonly onSpan = (y: number, x0: number, x1: number): void => {
     const r = y - this.rowStart;
-    let row = this.runs[r]!;
-    const len = this.used[r]!;
-    const c = this.value;
     const base = r * this.stride + 1;
-    if (len === 0 || row[len - 2]! < x0) {
-      // Past every run (the usual case of a fresh row): append, or extend a touching run of c.
-      this.buf.fill(c, base + x0, base + x1);
-      if (len > 0 && row[len - 2] === x0 && row[len - 1] === c) row[len - 2] = x1;
-      else {
-        if (len + 3 > row.length) row = this.grow(r, len + 3);
-        row[len] = x0;
-        row[len + 1] = x1;
-        row[len + 2] = c;
-        this.used[r] = len + 3;
-      }
-      return;
+    this.buf.fill(this.value, base + x0, base + x1);
+    // Coverage bits [x0, x1) of row r.
+    const bits = this.bits;
+    const row = r * this.words;
+    const w0 = x0 >>> 5;
+    const w1 = (x1 - 1) >>> 5;
+    const head = -1 << (x0 & 31);
+    const tail = -1 >>> (31 - ((x1 - 1) & 31));
+    if (w0 === w1) bits[row + w0]! |= head & tail;
+    else {
+      bits[row + w0]! |= head;
+      for (let w = w0 + 1; w < w1; w++) bits[row + w] = -1;
+      bits[row + w1]! |= tail;
     }
-    // First run ending at or after x0 (a run ending at x0 touches the span: merge candidate).
-    let lo = 0;
-    let hi = len / 3;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (row[mid * 3 + 1]! < x0) lo = mid + 1;
-      else hi = mid;
-    }
-    const first = lo * 3;
-    // At most 3 pieces per touched run plus one gap before each and one after the last.
-    if (this.pieces.length < (len - first) * 2 + 12) this.pieces = new Int32Array((len - first) * 4 + 24);
-    const out = this.pieces;
-    let np = 0;
-    let pos = x0;
-    let k = first;
-    for (; k < len; k += 3) {
-      const s = row[k]!;
-      if (s > x1) break;
-      const e = row[k + 1]!;
-      const st = row[k + 2]!;
-      if (s > pos && pos < x1) {
-        // Uncovered gap before this run.
-        const g = Math.min(s, x1);
-        this.buf.fill(c, base + pos, base + g);
-        np = push(out, np, pos, g, c);
-        pos = g;
-      }
-      if (e <= x0 || s >= x1) {
-        np = push(out, np, s, e, st); // touching run, kept as it is
-        continue;
-      }
-      if (s < x0) np = push(out, np, s, x0, st);
-      const a = Math.max(s, x0);
-      const b = Math.min(e, x1);
-      if (st === c || st === CONTESTED) np = push(out, np, a, b, st);
-      else {
-        this.contested += b - a;
-        np = push(out, np, a, b, CONTESTED);
-      }
-      if (e > x1) np = push(out, np, x1, e, st);
-      pos = b;
-    }
-    if (pos < x1) {
-      this.buf.fill(c, base + pos, base + x1);
-      np = push(out, np, pos, x1, c);
-    }
-    // Replace row[first, k) with out[0, np).
-    const newLen = len - (k - first) + np;
-    if (newLen > row.length) row = this.grow(r, newLen);
-    // Plain loops: these arrays are short, and builtin calls cost more than the copies.
-    const shift = np - (k - first);
-    if (shift > 0) for (let i = len - 1; i >= k; i--) row[i + shift] = row[i]!;
-    else if (shift < 0) for (let i = k; i < len; i++) row[i + shift] = row[i]!;
-    for (let i = 0; i < np; i++) row[first + i] = out[i]!;
-    this.used[r] = newLen;
+    if (w0 < this.wordMin) this.wordMin = w0;
+    if (w1 > this.wordMax) this.wordMax = w1;
   };
-
-  /** Grows the run array of row `r` to hold at least `n` ints. */
-  private grow(r: number, n: number): Int32Array {
-    const old = this.runs[r]!;
-    const row = new Int32Array(Math.max(n, old.length * 2));
-    row.set(old);
-    this.runs[r] = row;
-    return row;
-  }
 
   /**
    * Paints `items` (in paint order: the last one ends on top) into rows [rowStart, rowEnd) of
@@ -182,38 +117,69 @@ export class BandCompositor {
     this.buf = buf;
     this.stride = width + 1;
     this.rowStart = rowStart;
-    this.contested = 0;
     const nRows = Math.max(0, rowEnd - rowStart);
-    if (this.runs.length !== nRows) {
-      this.runs = Array.from({ length: nRows }, (_, i) => this.runs[i] ?? new Int32Array(24));
-      this.used = new Int32Array(nRows);
-    } else this.used.fill(0);
+    const words = (width + 31) >>> 5;
+    if (words !== this.words) {
+      this.coverage.clear();
+      this.spare = [];
+      this.words = words;
+    }
+    this.wordMin = words;
+    this.wordMax = -1;
+    const size = nRows * words;
     const band = { rowStart, rowEnd };
-    for (let k = items.length - 1; k >= 0; k--) {
-      const item = items[k]!;
+    for (const item of items) {
       if (item.rowMax <= rowStart || item.rowMin >= rowEnd) continue;
       this.value = item.value;
+      this.bits = this.bitsetOf(item.value, size);
       item.rings ??= geometryToRings(item.geometry);
       this.rasterizer.spans(item.rings, width, height, this.onSpan, band, {
         annotationId: item.annotationId,
         imageId,
       });
     }
-    return this.contested;
+    const contested = this.countContested(nRows);
+    for (const bits of this.coverage.values()) this.spare.push(bits);
+    this.coverage.clear();
+    return contested;
+  }
+
+  /** The zeroed coverage bitset of class `value` for this band. */
+  private bitsetOf(value: number, size: number): Int32Array {
+    let bits = this.coverage.get(value);
+    if (bits !== undefined) return bits;
+    bits = this.spare.pop();
+    if (bits === undefined || bits.length < size) bits = new Int32Array(size);
+    else bits.fill(0, 0, size);
+    this.coverage.set(value, bits);
+    return bits;
+  }
+
+  /** Pixels whose bit is set in two or more classes' bitsets, over the words touched. */
+  private countContested(nRows: number): number {
+    if (this.coverage.size < 2) return 0;
+    const sets = [...this.coverage.values()];
+    const { words, wordMin, wordMax } = this;
+    let contested = 0;
+    for (let r = 0; r < nRows; r++) {
+      const row = r * words;
+      for (let w = row + wordMin; w <= row + wordMax; w++) {
+        let once = 0;
+        let twice = 0;
+        for (let k = 0; k < sets.length; k++) {
+          const v = sets[k]![w]!;
+          twice |= once & v;
+          once |= v;
+        }
+        if (twice !== 0) contested += popcount(twice);
+      }
+    }
+    return contested;
   }
 }
 
-/**
- * Appends run `[s, e)` of `state` at `out[n]`, merged into the previous one when they touch
- * and agree. Returns the new length.
- */
-function push(out: Int32Array, n: number, s: number, e: number, state: number): number {
-  if (n > 0 && out[n - 2] === s && out[n - 1] === state) {
-    out[n - 2] = e;
-    return n;
-  }
-  out[n] = s;
-  out[n + 1] = e;
-  out[n + 2] = state;
-  return n + 3;
+function popcount(v: number): number {
+  let x = v - ((v >>> 1) & 0x55555555);
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  return Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
 }

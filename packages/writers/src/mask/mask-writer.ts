@@ -1,10 +1,9 @@
 import { AbortedError, ConfigError, type ImageBatch, type PipelineWarning } from '@cytorx/core';
 import type { AtomicFile } from '../fs/output-dir.js';
 import type { Writer, WriterContext, WriterSummary } from '../writer.js';
-import { BandCompositor, type OverlapPolicy, type PaintItem, paintOrder } from './composite.js';
+import { BandCompositor, type OverlapPolicy, paintOrder } from './composite.js';
+import { type BandSink, paintBands } from './paint-bands.js';
 import { type ImageStats, preparePaintItems } from './paint-items.js';
-import { bandBuckets, packPaintJob } from './paint-job.js';
-import { type BandSink, PaintPool } from './paint-pool.js';
 import { PngStream } from './png-stream.js';
 import { colorize, previewPalette } from './preview-palette.js';
 
@@ -22,14 +21,6 @@ export interface MaskWriterOptions {
   bandHeight?: number;
   /** zlib level 0..9 for the PNG data; default 6. */
   compressionLevel?: number;
-  /**
-   * Worker threads that paint the masks, so the calling thread goes on with other work (the
-   * next images' parsing, the other writers) meanwhile; 0 paints in the calling thread. The
-   * output is the same either way. Each thread costs about 30 MB. When no worker can start
-   * (e.g. the writers run from their TypeScript sources), masks are painted in the calling
-   * thread. Default 0.
-   */
-  threads?: number;
 }
 
 const POLICIES: readonly OverlapPolicy[] = ['smaller-on-top', 'order', 'priority'];
@@ -79,17 +70,12 @@ export function maskWriter(options: MaskWriterOptions = {}): Writer {
   if (!Number.isInteger(level) || level < 0 || level > 9) {
     throw new ConfigError('mask writer: compressionLevel must be an integer 0..9');
   }
-  const threads = options.threads ?? 0;
-  if (!Number.isInteger(threads) || threads < 0) {
-    throw new ConfigError('mask writer: threads must be a non-negative integer');
-  }
 
   const files: string[] = [];
   const images = new Map<number, ImageStats>();
   let masks = 0;
   let warnings = 0;
   let compositor: BandCompositor | undefined;
-  let pool: PaintPool | undefined | null = threads === 0 ? null : undefined;
 
   const warn = (ctx: WriterContext, w: Omit<PipelineWarning, 'stage'>) => {
     warnings++;
@@ -153,16 +139,8 @@ export function maskWriter(options: MaskWriterOptions = {}): Writer {
           if (nBands > 1) ctx.logger.debug(`mask ${maskPath}: band ${Math.ceil(r1 / rowsPerBand)}/${nBands}`);
           await Promise.all(writes);
         };
-        if (pool === undefined) pool = PaintPool.create(threads) ?? null;
-        const canvas = { width, height, rowsPerBand, imageId };
-        // A pool whose worker cannot start paints nothing (false): then paint here.
-        const painted = pool
-          ? await pool.paint(packPaintJob(ordered, canvas), rowsPerBand * stride, sink)
-          : false;
-        if (!painted) {
-          compositor ??= new BandCompositor();
-          await paintHere(compositor, ordered, canvas, sink);
-        }
+        compositor ??= new BandCompositor();
+        await paintBands(compositor, ordered, { width, height, rowsPerBand, imageId }, sink);
         await Promise.all(pending);
         for (const o of opened) await o.png!.end();
         for (const o of opened) await o.file.commit();
@@ -191,8 +169,6 @@ export function maskWriter(options: MaskWriterOptions = {}): Writer {
     },
 
     async close(): Promise<WriterSummary> {
-      if (pool) await pool.close();
-      pool = threads === 0 ? null : undefined;
       const perImage: Record<string, ImageStats> = {};
       let contestedPixels = 0;
       for (const [id, s] of [...images].sort((a, b) => a[0] - b[0])) {
@@ -221,34 +197,3 @@ function track(p: Promise<void>, all: Promise<void>[]): Promise<void> {
  * Paints `items` (in paint order) band by band in the calling thread, two band buffers
  * alternating: zlib compresses one while the other is painted.
  */
-async function paintHere(
-  compositor: BandCompositor,
-  items: readonly PaintItem[],
-  canvas: { width: number; height: number; rowsPerBand: number; imageId: number },
-  sink: BandSink,
-): Promise<void> {
-  const { width, height, rowsPerBand, imageId } = canvas;
-  const stride = width + 1;
-  const buckets = bandBuckets(items, height, rowsPerBand);
-  const bufs: Uint8Array[] = [];
-  const inFlight: Promise<unknown>[] = [Promise.resolve(), Promise.resolve()];
-  for (let b = 0; b < buckets.length; b++) {
-    const r0 = b * rowsPerBand;
-    const r1 = Math.min(height, r0 + rowsPerBand);
-    const slot = b % 2;
-    await inFlight[slot];
-    let buf = bufs[slot];
-    if (buf === undefined) {
-      buf = new Uint8Array(rowsPerBand * stride);
-      bufs[slot] = buf;
-    } else buf.fill(0, 0, (r1 - r0) * stride);
-    const bucket = buckets[b]!;
-    const contested = compositor.paint(bucket, width, height, r0, r1, buf, imageId);
-    for (const item of bucket) if (item.rowMax <= r1) item.rings = undefined; // last band of the item
-    buckets[b] = [];
-    const written = sink(buf, r0, r1, contested);
-    written.catch(() => {}); // awaited before the buffer's reuse, or abandoned on failure
-    inFlight[slot] = written;
-  }
-  await Promise.all(inFlight);
-}

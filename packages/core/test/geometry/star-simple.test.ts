@@ -1,0 +1,137 @@
+import type { Position } from '@cytorx/core';
+import { repairGeometry } from '@cytorx/core';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { findRingContacts } from '../../src/geometry/self-intersections.js';
+import { isStarSimple } from '../../src/geometry/star-simple.js';
+import { dyadic, ring, starPolygon } from './arbitraries.js';
+
+const open = (r: Position[]): Position[] => r.slice(0, -1);
+const closed = (ps: number[][]): Position[] => [...ps, ps[0]!].map((p) => [p[0]!, p[1]!]);
+
+describe('isStarSimple (the repair fast path)', () => {
+  it('never calls a ring simple that the full search finds touching or crossing (property)', () => {
+    let proven = 0;
+    fc.assert(
+      fc.property(ring(fc.integer({ min: -6, max: 6 }).map((v) => v / 2)), (r) => {
+        if (!isStarSimple(r)) return;
+        proven++;
+        expect(findRingContacts([open(r)]).found).toBe(false);
+      }),
+      { numRuns: 5000 },
+    );
+    expect(proven).toBeGreaterThan(500); // the property is not vacuous
+    fc.assert(
+      fc.property(ring(dyadic), (r) => {
+        if (isStarSimple(r)) expect(findRingContacts([open(r)]).found).toBe(false);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('accepts star-shaped outlines, whatever their orientation (property)', () => {
+    const star = starPolygon({
+      center: fc.integer({ min: 200, max: 90_000 }),
+      radius: fc.double({ min: 20, max: 100, noNaN: true }),
+    });
+    fc.assert(
+      fc.property(star, fc.boolean(), (r, reverse) => {
+        const ring = reverse ? [...r].reverse() : r;
+        // Random radii can make a vertex collinear with the centre's neighbours; most pass.
+        if (isStarSimple(ring)) expect(findRingContacts([open(ring)]).found).toBe(false);
+        return true;
+      }),
+    );
+    expect(
+      isStarSimple(
+        closed([
+          [0, 0],
+          [10, 0],
+          [10, 10],
+          [0, 10],
+        ]),
+      ),
+    ).toBe(true);
+    expect(
+      isStarSimple(
+        closed([
+          [0, 0],
+          [0, 10],
+          [10, 10],
+          [10, 0],
+        ]),
+      ),
+    ).toBe(true);
+  });
+
+  it('leaves bow-ties, spikes, repeated points, double windings and open rings to the full search', () => {
+    expect(
+      isStarSimple(
+        closed([
+          [0, 0],
+          [2, 2],
+          [2, 0],
+          [0, 2],
+        ]),
+      ),
+    ).toBe(false); // bow-tie
+    expect(
+      isStarSimple(
+        closed([
+          [0, 0],
+          [4, 0],
+          [2, 0],
+          [2, 3],
+        ]),
+      ),
+    ).toBe(false); // spike
+    expect(
+      isStarSimple(
+        closed([
+          [0, 0],
+          [4, 0],
+          [4, 0],
+          [4, 4],
+          [0, 4],
+        ]),
+      ),
+    ).toBe(false); // repeat
+    const twice = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].map((k) => {
+      const a = (k / 5) * 2 * Math.PI;
+      return [10 * Math.cos(a), 10 * Math.sin(a)];
+    });
+    expect(isStarSimple(closed(twice))).toBe(false); // a pentagram-like double winding
+    expect(
+      isStarSimple([
+        [0, 0],
+        [4, 0],
+        [4, 4],
+        [0, 4],
+      ]),
+    ).toBe(false); // not closed
+    expect(
+      isStarSimple(
+        closed([
+          [0, 0],
+          [4, 0],
+        ]),
+      ),
+    ).toBe(false);
+  });
+
+  it('keeps repairGeometry unchanged: a star-simple polygon comes back as the same object', () => {
+    const g = {
+      type: 'Polygon' as const,
+      coordinates: [
+        closed([
+          [0, 0],
+          [10, 0],
+          [10, 10],
+          [0, 10],
+        ]),
+      ],
+    };
+    const r = repairGeometry(g);
+    expect(r.ok && r.geometry === g && !r.changed).toBe(true);
+  });
+});
