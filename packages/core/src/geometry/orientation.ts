@@ -123,3 +123,68 @@ export function flipYOriented(geometry: Geometry, height: number): Geometry {
       return flipY(geometry, height);
   }
 }
+
+/**
+ * {@link flipYOriented} in place: the same numbers and the same vertex order, written into the
+ * geometry's own position arrays (no new array). For geometries nobody else holds (fresh from
+ * the WKT reader). Returns `geometry`.
+ * @internal
+ */
+export function flipYOrientedInPlace(geometry: Geometry, height: number): Geometry {
+  const flipRing = (ring: Position[], wantPositive: boolean): void => {
+    const n = ring.length;
+    let area = 0;
+    if (n >= 3) {
+      const ox = ring[0]![0];
+      const oy = height - ring[0]![1];
+      for (let i = 1; i < n - 1; i++) {
+        const a = ring[i]!;
+        const b = ring[i + 1]!;
+        area += (a[0] - ox) * (height - b[1] - oy) - (b[0] - ox) * (height - a[1] - oy);
+      }
+    }
+    const first = ring[0];
+    const last = ring[n - 1];
+    const closed =
+      first !== undefined &&
+      last !== undefined &&
+      first[0] === last[0] &&
+      height - first[1] === height - last[1];
+    for (let i = 0; i < n; i++) {
+      const p = ring[i]!;
+      p[1] = height - p[1];
+    }
+    if (area === 0 || area > 0 === wantPositive || n < 3) return;
+    // Reverse keeping the first vertex (and the closing one when the ring is closed).
+    const end = closed ? n - 1 : n;
+    for (let i = 1, j = end - 1; i < j; i++, j--) {
+      const t = ring[i]!;
+      ring[i] = ring[j]!;
+      ring[j] = t;
+    }
+  };
+  const polygon = (poly: Position[][]): void => {
+    for (let i = 0; i < poly.length; i++) flipRing(poly[i]!, i === 0);
+  };
+  switch (geometry.type) {
+    case 'Polygon':
+      polygon(geometry.coordinates);
+      return geometry;
+    case 'MultiPolygon':
+      for (const p of geometry.coordinates) polygon(p);
+      return geometry;
+    case 'GeometryCollection':
+      for (const g of geometry.geometries) flipYOrientedInPlace(g, height);
+      return geometry;
+    case 'Point':
+      geometry.coordinates[1] = height - geometry.coordinates[1];
+      return geometry;
+    case 'MultiPoint':
+    case 'LineString':
+      for (const p of geometry.coordinates) p[1] = height - p[1];
+      return geometry;
+    case 'MultiLineString':
+      for (const l of geometry.coordinates) for (const p of l) p[1] = height - p[1];
+      return geometry;
+  }
+}

@@ -1,8 +1,8 @@
 import type { OperatorFunction } from 'rxjs';
-import { mergeMap } from 'rxjs';
 import { InvalidGeometryError } from '../errors/invalid-geometry-error.js';
 import { clipGeometryToRect } from '../geometry/clip-rect.js';
 import type { Feature, WarningSink } from '../pipeline/types.js';
+import { flatMapSync } from './flat-map-sync.js';
 import { warnFeature } from './warn.js';
 
 /** Options of {@link clipToImage}. */
@@ -31,7 +31,7 @@ export interface ClipToImageOptions {
  */
 export function clipToImage(options: ClipToImageOptions = {}): OperatorFunction<Feature, Feature> {
   const { onWarning } = options;
-  return mergeMap((feature: Feature): Feature[] => {
+  return flatMapSync((feature: Feature): Feature[] => {
     const { width, height } = feature.image;
     const ok = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v > 0;
     if (!ok(width) || !ok(height)) {

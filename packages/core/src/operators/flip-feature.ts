@@ -1,5 +1,5 @@
 import { InvalidGeometryError } from '../errors/invalid-geometry-error.js';
-import { flipYOriented } from '../geometry/orientation.js';
+import { flipYOriented, flipYOrientedInPlace } from '../geometry/orientation.js';
 import type { Feature, Frame } from '../pipeline/types.js';
 
 /**
@@ -9,7 +9,7 @@ import type { Feature, Frame } from '../pipeline/types.js';
  * positive finite number.
  * @internal
  */
-export function flipFeature(feature: Feature, target: Frame): Feature {
+export function flipFeature(feature: Feature, target: Frame, inPlace = false): Feature {
   if (feature.frame === target) return feature;
   const h = feature.image.height;
   if (typeof h !== 'number' || !Number.isFinite(h) || h <= 0) {
@@ -21,7 +21,7 @@ export function flipFeature(feature: Feature, target: Frame): Feature {
   }
   return {
     ...feature,
-    geometry: flipYOriented(feature.geometry, h * feature.scale),
+    geometry: (inPlace ? flipYOrientedInPlace : flipYOriented)(feature.geometry, h * feature.scale),
     frame: target,
   };
 }

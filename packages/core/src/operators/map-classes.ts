@@ -1,10 +1,10 @@
 import type { OperatorFunction } from 'rxjs';
-import { mergeMap } from 'rxjs';
 import { ConfigError } from '../errors/config-error.js';
 import type { ClassDef, ClassMapping, Feature, WarningSink } from '../pipeline/types.js';
 import type { Term } from '../resources/types.js';
 import { defaultClassMapping, validateClassMapping } from './class-mapping.js';
 import { DERIVED_ID_FACTOR, derivedFeatureId } from './derived-id.js';
+import { flatMapSync } from './flat-map-sync.js';
 import { warnFeature } from './warn.js';
 
 /** How an annotation with several terms is classified by {@link mapClasses}. */
@@ -103,7 +103,7 @@ export function mapClasses(options: MapClassesOptions): OperatorFunction<Feature
     return { ...feature, classId: hit.def.id, className: hit.def.name };
   };
 
-  return mergeMap((feature: Feature): Feature[] => {
+  return flatMapSync((feature: Feature): Feature[] => {
     const ids = [...new Set(feature.termIds)];
     if (ids.length <= 1) return [classify(feature, ids[0])];
     switch (policy) {

@@ -1,9 +1,9 @@
 import type { OperatorFunction } from 'rxjs';
-import { mergeMap } from 'rxjs';
 import wkx from 'wkx';
 import { readWkt } from '../geometry/wkt-fast.js';
 import type { Feature, Geometry, PipelineWarning, Position, WarningSink } from '../pipeline/types.js';
 import type { Annotation, ImageInstance } from '../resources/types.js';
+import { flatMapSync } from './flat-map-sync.js';
 
 /** Where {@link parseWkt} finds each annotation's image. */
 export type ImageLookup =
@@ -139,7 +139,7 @@ export function parseWkt(options: ParseWktOptions): OperatorFunction<Annotation,
       skipped: true,
     });
   };
-  return mergeMap((annotation: Annotation): Feature[] => {
+  return flatMapSync((annotation: Annotation): Feature[] => {
     const image = lookup(images, annotation.image);
     const imageId = annotation.image ?? image?.id;
     if (!image) {

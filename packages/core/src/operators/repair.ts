@@ -1,7 +1,7 @@
 import type { OperatorFunction } from 'rxjs';
-import { mergeMap } from 'rxjs';
 import { repairGeometry } from '../geometry/repair.js';
 import type { Feature, WarningSink } from '../pipeline/types.js';
+import { flatMapSync } from './flat-map-sync.js';
 import { warnFeature } from './warn.js';
 
 /** Options of {@link repair}. */
@@ -29,7 +29,7 @@ export interface RepairOptions {
  */
 export function repair(options: RepairOptions = {}): OperatorFunction<Feature, Feature> {
   const { onWarning } = options;
-  return mergeMap((feature: Feature): Feature[] => {
+  return flatMapSync((feature: Feature): Feature[] => {
     const result = repairGeometry(feature.geometry);
     if (!result.ok) {
       warnFeature(

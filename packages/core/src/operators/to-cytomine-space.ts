@@ -20,6 +20,6 @@ import type { FrameOptions } from './to-image-space.js';
  * ```
  */
 export function toCytomineSpace(options: FrameOptions = {}): OperatorFunction<Feature, Feature> {
-  void options;
-  return map((feature: Feature) => flipFeature(feature, 'cytomine'));
+  const inPlace = options.inPlace ?? false;
+  return map((feature: Feature) => flipFeature(feature, 'cytomine', inPlace));
 }

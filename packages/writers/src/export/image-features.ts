@@ -66,7 +66,7 @@ export function toImageFeatures(
       .pipe(
         parseWkt({ images: image, onWarning }),
         map(slim),
-        toImageSpace(),
+        toImageSpace({ inPlace: true }),
         resolveTerms(terms, { onWarning }),
         mapClasses({ mapping, multiTerm, onWarning }),
         repair({ onWarning }),

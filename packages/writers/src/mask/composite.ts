@@ -58,10 +58,10 @@ export function paintOrder(
  * different classes, each counted once.
  *
  * Items are painted bottom first with a plain `fill` per span (the last one wins), so a span
- * costs what a fill of its pixels costs. Contested pixels are counted apart, on one coverage
- * bitset per class present in the band (a bit per pixel, set by the same spans): a pixel is
- * contested iff two or more classes' bitsets have its bit, which one pass over the words
- * touched counts at the end of the band.
+ * costs about what a fill of its pixels costs. Contested pixels are counted on bitsets (a bit
+ * per pixel, 32 pixels per word): `any` (painted by some class), one per class present in the
+ * band, and `contested`. A span of class c newly contests the pixels that some class painted
+ * and c did not (`any & ~c`), not yet counted: a few word operations per span.
  */
 export class BandCompositor {
   private readonly rasterizer = new Rasterizer();
@@ -69,36 +69,38 @@ export class BandCompositor {
   private stride = 0;
   private rowStart = 0;
   private value = 0;
-  /** 32-pixel words per row of a coverage bitset. */
+  private contested = 0;
+  /** 32-pixel words per row of a bitset. */
   private words = 0;
-  /** The coverage bitset of the class being painted, and per class id its bitset. */
+  private any: Int32Array = new Int32Array(0);
+  private disputed: Int32Array = new Int32Array(0);
+  /** The bitset of the class being painted, and per class id its bitset. */
   private bits: Int32Array = new Int32Array(0);
   private readonly coverage = new Map<number, Int32Array>();
   /** Bitsets of classes absent from the current band, kept for reuse. */
   private spare: Int32Array[] = [];
-  /** Word range [wordMin, wordMax] touched in the band (over all rows). */
-  private wordMin = 0;
-  private wordMax = -1;
 
   private readonly onSpan = (y: number, x0: number, x1: number): void => {
     const r = y - this.rowStart;
     const base = r * this.stride + 1;
     this.buf.fill(this.value, base + x0, base + x1);
-    // Coverage bits [x0, x1) of row r.
-    const bits = this.bits;
+    const { any, bits, disputed } = this;
     const row = r * this.words;
-    const w0 = x0 >>> 5;
-    const w1 = (x1 - 1) >>> 5;
+    const w0 = row + (x0 >>> 5);
+    const w1 = row + ((x1 - 1) >>> 5);
     const head = -1 << (x0 & 31);
     const tail = -1 >>> (31 - ((x1 - 1) & 31));
-    if (w0 === w1) bits[row + w0]! |= head & tail;
-    else {
-      bits[row + w0]! |= head;
-      for (let w = w0 + 1; w < w1; w++) bits[row + w] = -1;
-      bits[row + w1]! |= tail;
+    for (let w = w0; w <= w1; w++) {
+      const m = w === w0 ? (w === w1 ? head & tail : head) : w === w1 ? tail : -1;
+      const a = any[w]!;
+      const fresh = a & ~bits[w]! & m & ~disputed[w]!;
+      if (fresh !== 0) {
+        disputed[w]! |= fresh;
+        this.contested += popcount(fresh);
+      }
+      any[w] = a | m;
+      bits[w]! |= m;
     }
-    if (w0 < this.wordMin) this.wordMin = w0;
-    if (w1 > this.wordMax) this.wordMax = w1;
   };
 
   /**
@@ -117,16 +119,18 @@ export class BandCompositor {
     this.buf = buf;
     this.stride = width + 1;
     this.rowStart = rowStart;
-    const nRows = Math.max(0, rowEnd - rowStart);
+    this.contested = 0;
     const words = (width + 31) >>> 5;
-    if (words !== this.words) {
-      this.coverage.clear();
+    const size = Math.max(0, rowEnd - rowStart) * words;
+    if (words !== this.words || this.any.length < size) {
       this.spare = [];
       this.words = words;
+      this.any = new Int32Array(size);
+      this.disputed = new Int32Array(size);
+    } else {
+      this.any.fill(0, 0, size);
+      this.disputed.fill(0, 0, size);
     }
-    this.wordMin = words;
-    this.wordMax = -1;
-    const size = nRows * words;
     const band = { rowStart, rowEnd };
     for (const item of items) {
       if (item.rowMax <= rowStart || item.rowMin >= rowEnd) continue;
@@ -138,13 +142,12 @@ export class BandCompositor {
         imageId,
       });
     }
-    const contested = this.countContested(nRows);
     for (const bits of this.coverage.values()) this.spare.push(bits);
     this.coverage.clear();
-    return contested;
+    return this.contested;
   }
 
-  /** The zeroed coverage bitset of class `value` for this band. */
+  /** The zeroed bitset of class `value` for this band. */
   private bitsetOf(value: number, size: number): Int32Array {
     let bits = this.coverage.get(value);
     if (bits !== undefined) return bits;
@@ -154,32 +157,10 @@ export class BandCompositor {
     this.coverage.set(value, bits);
     return bits;
   }
-
-  /** Pixels whose bit is set in two or more classes' bitsets, over the words touched. */
-  private countContested(nRows: number): number {
-    if (this.coverage.size < 2) return 0;
-    const sets = [...this.coverage.values()];
-    const { words, wordMin, wordMax } = this;
-    let contested = 0;
-    for (let r = 0; r < nRows; r++) {
-      const row = r * words;
-      for (let w = row + wordMin; w <= row + wordMax; w++) {
-        let once = 0;
-        let twice = 0;
-        for (let k = 0; k < sets.length; k++) {
-          const v = sets[k]![w]!;
-          twice |= once & v;
-          once |= v;
-        }
-        if (twice !== 0) contested += popcount(twice);
-      }
-    }
-    return contested;
-  }
 }
 
 function popcount(v: number): number {
-  let x = v - ((v >>> 1) & 0x55555555);
-  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
-  return Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
+  const x = v - ((v >>> 1) & 0x55555555);
+  const y = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  return Math.imul((y + (y >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
 }
