@@ -13,10 +13,10 @@
 //
 // Printed per run: wall time, annotations/s, process CPU (all threads), peak RSS; then per
 // pair the throughput ratio new/baseline, and the median. Needs the built packages (`pnpm
-// bench` builds them). `node bench/export.mjs [--pairs N] [--scenario 1|2]`.
+// bench` builds them). `node bench/export.mjs [--pairs N] [--scenario 1|2] [--options JSON]`.
 import { execFileSync, fork } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os, { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -113,7 +113,7 @@ async function serve(scenario) {
 }
 
 /** Child: one export with the engine under `root`; replies with its figures. */
-async function measure(root, info, formats, profile) {
+async function measure(root, info, formats, extra) {
   const load = (pkg) => import(pathToFileURL(path.join(root, `packages/${pkg}/dist/index.js`)).href);
   const core = await load('core');
   const writers = await load('writers');
@@ -134,7 +134,7 @@ async function measure(root, info, formats, profile) {
   try {
     done = await lastValueFrom(
       writers
-        .exportProject(client, { project: info.project, out, formats })
+        .exportProject(client, { project: info.project, out, formats, ...extra })
         .pipe(filter((e) => e.type === 'done')),
     );
     if (!done.summary.complete) throw new Error('export did not complete');
@@ -144,7 +144,6 @@ async function measure(root, info, formats, profile) {
   }
   const ms = performance.now() - started;
   const cpu = process.cpuUsage(cpu0);
-  if (profile) await writeFile(profile, JSON.stringify({ ms }));
   await rm(out, { recursive: true, force: true });
   const maxRss = process.resourceUsage().maxRSS * 1024;
   return {
@@ -155,9 +154,10 @@ async function measure(root, info, formats, profile) {
   };
 }
 
-async function runOne(label, root, info, server, formats) {
+async function runOne(label, root, info, server, formats, extra = {}) {
   await reply(server, 'reset', 'reset');
-  const child = fork(SELF, ['--measure', root, JSON.stringify(info), JSON.stringify(formats)], {
+  const args = [root, JSON.stringify(info), JSON.stringify(formats), JSON.stringify(extra)];
+  const child = fork(SELF, ['--measure', ...args], {
     stdio: 'inherit',
     execArgv: [],
   });
@@ -181,17 +181,17 @@ const median = (xs) => {
  * Runs one scenario: `pairs` times the baseline then this checkout (A B A B), after a warm-up
  * run of each. Returns every run and the ratios.
  */
-export async function run(scenario, { pairs = 3, baseline = baselineRoot() } = {}) {
+export async function run(scenario, { pairs = 3, baseline = baselineRoot(), options = {} } = {}) {
   const server = fork(SELF, ['--serve', JSON.stringify(scenario)], { stdio: 'inherit', execArgv: [] });
   try {
     const [info] = await (await import('node:events')).once(server, 'message');
     // Warm-up: the emulator's page caches and the OS file cache, for both engines.
     await runOne('warm-up', baseline, info, server, scenario.formats);
-    await runOne('warm-up', REPO, info, server, scenario.formats);
+    await runOne('warm-up', REPO, info, server, scenario.formats, options);
     const runs = [];
     for (let i = 0; i < pairs; i++) {
       const a = await runOne('db64686', baseline, info, server, scenario.formats);
-      const b = await runOne('this checkout', REPO, info, server, scenario.formats);
+      const b = await runOne('this checkout', REPO, info, server, scenario.formats, options);
       runs.push({ a, b, ratio: Math.round((b.annotationsPerSecond / a.annotationsPerSecond) * 100) / 100 });
     }
     return { scenario, info, runs, ratio: median(runs.map((r) => r.ratio)) };
@@ -224,7 +224,8 @@ export function report(r) {
 if (process.argv[2] === '--serve') {
   await serve(JSON.parse(process.argv[3]));
 } else if (process.argv[2] === '--measure') {
-  const result = await measure(process.argv[3], JSON.parse(process.argv[4]), JSON.parse(process.argv[5]));
+  const [root, info, formats, extra] = process.argv.slice(3);
+  const result = await measure(root, JSON.parse(info), JSON.parse(formats), JSON.parse(extra));
   process.send({ result });
   process.disconnect();
 } else if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
@@ -234,10 +235,12 @@ if (process.argv[2] === '--serve') {
   };
   const pairs = Number(arg('--pairs', 3));
   const only = arg('--scenario', undefined);
+  // Export options for this checkout's runs, e.g. `--options '{"workers":2}'` (default: none).
+  const options = JSON.parse(arg('--options', '{}'));
   await mkdir(tmpdir(), { recursive: true });
   const baseline = baselineRoot();
   for (const key of only ? [only] : Object.keys(SCENARIOS)) {
-    const r = await run(SCENARIOS[key], { pairs: key === '1' ? pairs : Math.min(pairs, 2), baseline });
+    const r = await run(SCENARIOS[key], { pairs: key === '1' ? pairs : Math.min(pairs, 2), baseline, options });
     console.log(`\nScenario ${key}: ${report(r)}`);
     if (key === '1') {
       const rss = Math.max(...r.runs.map((p) => p.b.peakRssMb));

@@ -3,7 +3,7 @@ import type { Geometry, Position } from '../pipeline/types.js';
 import { geometryArea, ringSignedArea } from './area.js';
 import { nestingIsValid, touchesCross } from './ring-topology.js';
 import { findRingContacts } from './self-intersections.js';
-import { isStarSimple } from './star-simple.js';
+import { isSimplePolygon } from './star-simple.js';
 import { isFiniteGeometry } from './transform.js';
 
 /** Outcome of {@link repairGeometry}. */
@@ -229,8 +229,9 @@ export function repairGeometry(geometry: Geometry): RepairResult {
           };
     }
     case 'Polygon':
-      // Fast path: one ring that is provably simple (the usual drawn outline) is valid as is.
-      if (geometry.coordinates.length === 1 && isStarSimple(geometry.coordinates[0]!)) {
+      // Fast path: a provably valid polygon (the usual drawn outline, with or without a few
+      // holes) is returned as is, without the self-intersection search.
+      if (isSimplePolygon(geometry.coordinates)) {
         return { ok: true, geometry, changed: false, fixes: [] };
       }
       return repairPolygons(geometry);

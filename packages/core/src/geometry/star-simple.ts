@@ -46,3 +46,90 @@ export function isStarSimple(ring: readonly Position[]): boolean {
   // Every step turns by less than pi, so the total is 2*pi*k with k >= 1: k must be 1.
   return Math.abs(Math.abs(turn) - 2 * Math.PI) < 1;
 }
+
+/**
+ * A cheap sufficient test of validity for one polygon (closed rings: an exterior, then holes):
+ * every ring {@link isStarSimple}, no two rings' edges meet (by a clear margin), every hole
+ * strictly inside the exterior and outside the other holes. False means "not proven" (the
+ * full search decides). Quadratic in the vertices of the rings, with a bounding-box test
+ * first: meant for drawn outlines with a few small holes.
+ * @internal
+ */
+export function isSimplePolygon(rings: readonly (readonly Position[])[]): boolean {
+  if (rings.length === 0) return false;
+  for (const r of rings) if (!isStarSimple(r)) return false;
+  if (rings.length === 1) return true;
+  if (rings.length > 8) return false;
+  const boxes = rings.map(box);
+  for (let a = 0; a < rings.length; a++) {
+    for (let b = a + 1; b < rings.length; b++) {
+      if (!disjointBoxes(boxes[a]!, boxes[b]!) && ringsMeet(rings[a]!, rings[b]!)) return false;
+    }
+  }
+  const shell = rings[0]!;
+  for (let h = 1; h < rings.length; h++) {
+    if (!inside(rings[h]![0]!, shell)) return false;
+    for (let k = 1; k < rings.length; k++) if (k !== h && inside(rings[h]![0]!, rings[k]!)) return false;
+  }
+  return true;
+}
+
+type Box = [number, number, number, number];
+
+function box(ring: readonly Position[]): Box {
+  const b: Box = [Infinity, Infinity, -Infinity, -Infinity];
+  for (const p of ring) {
+    if (p[0] < b[0]) b[0] = p[0];
+    if (p[1] < b[1]) b[1] = p[1];
+    if (p[0] > b[2]) b[2] = p[0];
+    if (p[1] > b[3]) b[3] = p[1];
+  }
+  return b;
+}
+
+const disjointBoxes = (a: Box, b: Box): boolean => a[2] < b[0] || b[2] < a[0] || a[3] < b[1] || b[3] < a[1];
+
+/** True when some edge of `a` meets some edge of `b`, or an orientation is too close to call. */
+function ringsMeet(a: readonly Position[], b: readonly Position[]): boolean {
+  for (let i = 0; i + 1 < a.length; i++) {
+    const p = a[i]!;
+    const q = a[i + 1]!;
+    for (let j = 0; j + 1 < b.length; j++) {
+      const r = b[j]!;
+      const s = b[j + 1]!;
+      if (Math.max(p[0], q[0]) < Math.min(r[0], s[0]) || Math.max(r[0], s[0]) < Math.min(p[0], q[0]))
+        continue;
+      if (Math.max(p[1], q[1]) < Math.min(r[1], s[1]) || Math.max(r[1], s[1]) < Math.min(p[1], q[1]))
+        continue;
+      const o1 = side(p, q, r);
+      const o2 = side(p, q, s);
+      const o3 = side(r, s, p);
+      const o4 = side(r, s, q);
+      if (o1 === 0 || o2 === 0 || o3 === 0 || o4 === 0) return true;
+      if (o1 !== o2 && o3 !== o4) return true;
+    }
+  }
+  return false;
+}
+
+/** The side of c relative to the line a→b: 1, -1, or 0 when too close to call. */
+function side(a: Position, b: Position, c: Position): number {
+  const ux = b[0] - a[0];
+  const uy = b[1] - a[1];
+  const vx = c[0] - a[0];
+  const vy = c[1] - a[1];
+  const cross = ux * vy - uy * vx;
+  const margin = MARGIN * (Math.abs(ux) + Math.abs(uy)) * (Math.abs(vx) + Math.abs(vy));
+  return cross > margin ? 1 : cross < -margin ? -1 : 0;
+}
+
+/** Even-odd point in ring (the point is known not to lie on the ring). */
+function inside(p: Position, ring: readonly Position[]): boolean {
+  let result = false;
+  for (let i = 0; i + 1 < ring.length; i++) {
+    const [x0, y0] = ring[i]!;
+    const [x1, y1] = ring[i + 1]!;
+    if (y0 > p[1] !== y1 > p[1] && p[0] < x0 + ((p[1] - y0) * (x1 - x0)) / (y1 - y0)) result = !result;
+  }
+  return result;
+}

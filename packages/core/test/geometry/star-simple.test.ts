@@ -2,8 +2,9 @@ import type { Position } from '@cytorx/core';
 import { repairGeometry } from '@cytorx/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { nestingIsValid } from '../../src/geometry/ring-topology.js';
 import { findRingContacts } from '../../src/geometry/self-intersections.js';
-import { isStarSimple } from '../../src/geometry/star-simple.js';
+import { isSimplePolygon, isStarSimple } from '../../src/geometry/star-simple.js';
 import { dyadic, ring, starPolygon } from './arbitraries.js';
 
 const open = (r: Position[]): Position[] => r.slice(0, -1);
@@ -133,5 +134,106 @@ describe('isStarSimple (the repair fast path)', () => {
     };
     const r = repairGeometry(g);
     expect(r.ok && r.geometry === g && !r.changed).toBe(true);
+  });
+});
+
+describe('isSimplePolygon (the repair fast path for polygons with holes)', () => {
+  const star = (cx: fc.Arbitrary<number>, r: fc.Arbitrary<number>) => starPolygon({ center: cx, radius: r });
+  const polygon = fc.tuple(
+    star(fc.constant(50), fc.integer({ min: 20, max: 40 })),
+    fc.array(star(fc.integer({ min: 10, max: 90 }), fc.integer({ min: 2, max: 25 })), { maxLength: 3 }),
+    fc.array(fc.boolean(), { minLength: 4, maxLength: 4 }),
+  );
+
+  it('never proves a polygon the full checks reject (property, holes placed at random)', () => {
+    let proven = 0;
+    let rejected = 0;
+    fc.assert(
+      fc.property(polygon, ([shell, holes, flips]) => {
+        const rings = [shell, ...holes.map((h, i) => (flips[i] ? [...h].reverse() : h))];
+        if (!isSimplePolygon(rings)) {
+          rejected++;
+          return;
+        }
+        proven++;
+        expect(findRingContacts(rings.map(open)).found).toBe(false);
+        expect(nestingIsValid([rings.map(open)])).toBe(true);
+      }),
+      { numRuns: 3000 },
+    );
+    expect(proven).toBeGreaterThan(300);
+    expect(rejected).toBeGreaterThan(300);
+  });
+
+  it('refuses a hole touching or crossing its exterior, outside it, or inside another hole', () => {
+    const shell = closed([
+      [0, 0],
+      [10, 0],
+      [10, 10],
+      [0, 10],
+    ]);
+    const hole = (ps: number[][]) => closed(ps);
+    expect(
+      isSimplePolygon([
+        shell,
+        hole([
+          [2, 2],
+          [4, 2],
+          [4, 4],
+          [2, 4],
+        ]),
+      ]),
+    ).toBe(true);
+    expect(
+      isSimplePolygon([
+        shell,
+        hole([
+          [0, 2],
+          [4, 2],
+          [4, 4],
+          [2, 4],
+        ]),
+      ]),
+    ).toBe(false); // touches
+    expect(
+      isSimplePolygon([
+        shell,
+        hole([
+          [-1, 2],
+          [4, 2],
+          [4, 4],
+          [2, 4],
+        ]),
+      ]),
+    ).toBe(false); // crosses
+    expect(
+      isSimplePolygon([
+        shell,
+        hole([
+          [12, 2],
+          [14, 2],
+          [14, 4],
+          [12, 4],
+        ]),
+      ]),
+    ).toBe(false); // outside
+    const big = hole([
+      [1, 1],
+      [9, 1],
+      [9, 9],
+      [1, 9],
+    ]);
+    expect(
+      isSimplePolygon([
+        shell,
+        big,
+        hole([
+          [2, 2],
+          [4, 2],
+          [4, 4],
+          [2, 4],
+        ]),
+      ]),
+    ).toBe(false); // nested
   });
 });

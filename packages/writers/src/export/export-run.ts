@@ -23,55 +23,18 @@ import {
   Subject,
   throwError,
 } from 'rxjs';
-import { assembleCoco } from '../coco/assemble-coco.js';
-import { planSplit } from '../coco/split.js';
 import { type WriterDoneEvent, type WriterEvent, writeTo } from '../write-to.js';
-import type { Writer, WriterContext } from '../writer.js';
+import type { WriterContext } from '../writer.js';
 import { fromErrorData } from './error-data.js';
 import type { ExportEvent, ExportSummary } from './export-types.js';
-import { imageAnnotations, type ListingOptions } from './image-features.js';
-import type { ImageJob, ImageJobResult } from './image-job.js';
+import { assembleCocoFiles, finishExport } from './finish-export.js';
+import { imageAnnotations } from './image-features.js';
+import type { ImageJob } from './image-job.js';
 import { ImageRecord } from './image-record.js';
-import type { JobRunner } from './job-runner.js';
-import { writeReport } from './report.js';
-import { COCO_PARTS, MANIFEST, type RunState, STATE_DIR } from './run-state.js';
+import type { Done, RunSetup } from './run-setup.js';
+import { STATE_DIR } from './run-state.js';
 import { trackWriter } from './tracked-writer.js';
 import { zoomFor } from './zoom-for.js';
-
-/** Everything an export run needs, resolved against the server. @internal */
-export interface RunSetup {
-  project: { id: number; name: string };
-  /** The options that shape the output (manifest and report). */
-  options: Record<string, unknown>;
-  images: ImageInstance[];
-  state: RunState;
-  /** The context of the writers in the calling thread (its `warn` is replaced by the run's). */
-  ctx: WriterContext;
-  /** Names of the built-in writers the image jobs run. */
-  builtins: string[];
-  /** Writers run in the calling thread on the jobs' batches (images writer, third-party). */
-  writers: Writer[];
-  /** COCO split, for the final assembly. */
-  coco: { split: number[] | string | undefined; seed: number } | undefined;
-  /** How annotations are listed. */
-  listing: ListingOptions;
-  /** Where image jobs run. */
-  jobs: JobRunner;
-  zoom: { zoom?: number; maxSize?: number };
-  concurrency: number;
-  errorOnFailure: boolean;
-}
-
-/** An image whose job finished, on its way to the writers of the calling thread and its record. */
-interface Done {
-  image: ImageInstance;
-  record: ImageRecord;
-  result: ImageJobResult;
-  /** Batches not yet written by the writers of the calling thread. */
-  left: number;
-  /** Ends the image's slot among the `concurrency` in flight (called once it is recorded). */
-  release: () => void;
-}
 
 /**
  * One export run, as a pipeline: the images not yet complete → at most `concurrency` image
@@ -303,7 +266,7 @@ export class ExportRun {
     else this.hereWarnings.set(w.imageId, [...(this.hereWarnings.get(w.imageId) ?? []), w]);
   }
 
-  /** COCO assembly, report.json and the final manifest: the run's summary. */
+  /** COCO assembly, report.json and the final manifest (`finishExport`): the run's summary. */
   private async finish(e: WriterDoneEvent): Promise<ExportSummary> {
     const { state, ctx, images, coco } = this.setup;
     await this.setup.jobs.close();
@@ -311,44 +274,19 @@ export class ExportRun {
     for (const [writer, rel] of this.hereFiles.get(undefined) ?? []) {
       outputs.set(writer, [...(outputs.get(writer) ?? []), rel]);
     }
-    if (coco !== undefined && !this.failedBuiltins.has('coco') && !ctx.signal.aborted) {
-      const plan = coco.split === undefined ? undefined : planSplit(coco.split, coco.seed, undefined);
-      try {
-        const { files } = await assembleCoco(ctx, { dir: 'coco', partsDir: COCO_PARTS, plan });
-        outputs.set('coco', files);
-      } catch (cause) {
-        this.onFailure(new WriterError({ writer: 'coco', hook: 'close' }, { cause }), true);
-      }
-    }
-    const complete = e.complete && !this.failed && state.completeCount === images.length;
-    const names = [...this.setup.builtins, ...e.summaries.map((s) => s.writer)];
-    const { totals, writers } = await writeReport(ctx.out, () => state.records(), {
+    const cocoFailure = await assembleCocoFiles(ctx, coco, this.failedBuiltins.has('coco'), outputs);
+    if (cocoFailure !== undefined) this.onFailure(cocoFailure, true);
+    return finishExport({
+      ctx,
+      state,
       project: this.setup.project,
       options: this.setup.options,
-      classes: ctx.classes,
-      complete,
-      writers: names.map((w) => ({
-        writer: w,
-        outputs: outputs.get(w) ?? [],
-        errors: this.errors.get(w) ?? [],
-      })),
+      complete: e.complete && !this.failed && state.completeCount === images.length,
+      writers: [...this.setup.builtins, ...e.summaries.map((s) => s.writer)],
+      outputs,
+      errors: this.errors,
       runWarnings: this.runWarnings,
-    });
-    await state.finish(complete ? 'complete' : 'incomplete');
-    return {
-      out: ctx.out.root,
-      report: ctx.out.resolve('report.json'),
-      manifest: ctx.out.resolve(MANIFEST),
-      complete,
       images: { selected: images.length, exported: this.exported, resumed: images.length - this.todo.length },
-      annotations: totals.annotations,
-      features: totals.features,
-      skipped: totals.skipped,
-      warnings: totals.warnings,
-      contestedPixels: totals.contestedPixels,
-      files: totals.files,
-      writers,
-      errors: writers.flatMap((w) => w.errors.map((m) => `${w.writer}: ${m}`)),
-    };
+    });
   }
 }
