@@ -2,7 +2,6 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { CytomineClient } from '@cytorx/core';
 import type { ExportFormat, ExportSummary, Writer } from '@cytorx/writers';
-import { defaultConfigPath, readConfigFile } from '../connection.js';
 import { type CommandContext, defineCommand, type GlobalArgs } from '../context.js';
 import { UsageError } from '../exit-codes.js';
 import { type ProgressMode, progressView, summaryLines } from '../export-progress.js';
@@ -202,7 +201,7 @@ async function connect(
   args: GlobalArgs,
   ctx: CommandContext,
 ): Promise<{ client: CytomineClient; stop: () => Promise<void> }> {
-  if (hostConfigured(args, ctx)) return { client: await ctx.client(), stop: async () => undefined };
+  if (await hostConfigured(args, ctx)) return { client: await ctx.client(), stop: async () => undefined };
   const { startEmulator } = await import('@cytorx/emulator');
   const emulator = await startEmulator({ port: 0, dataset: { seed: 42 } });
   ctx.message(
@@ -217,11 +216,13 @@ async function connect(
   return { client, stop: () => emulator.close() };
 }
 
-function hostConfigured(args: GlobalArgs, ctx: CommandContext): boolean {
+async function hostConfigured(args: GlobalArgs, ctx: CommandContext): Promise<boolean> {
   if (args.host !== undefined && args.host !== '') return true;
   const env = ctx.io.env.CYTOMINE_HOST;
   if (env !== undefined && env !== '') return true;
   if (args.config !== undefined) return true; // an explicit file: let the connection report its problems
+  // Loaded here, not at the top: it loads @cytorx/core, which `cytorx --help` does not need.
+  const { defaultConfigPath, readConfigFile } = await import('../connection.js');
   try {
     const file = readConfigFile(defaultConfigPath(ctx.io.env, ctx.io.home), process.platform);
     return file?.host !== undefined && file.host !== '';

@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { UploadPlan } from '@cytorx/core';
-import { from } from 'rxjs';
 import { defineCommand } from '../context.js';
 import { checkIds } from '../options.js';
 import type { Column } from '../output.js';
@@ -80,6 +79,7 @@ export const uploadCommand = defineCommand({
       .check(checkIds('project', 'image', 'batch-size', 'max-batch-bytes', 'max-vertices')),
   handler: async (args, ctx) => {
     const core = await import('@cytorx/core');
+    const { from } = await import('rxjs');
     const cwd = ctx.io.cwd;
     const source = resolve(cwd, args.from);
     const classes =
