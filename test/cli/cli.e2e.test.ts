@@ -120,7 +120,7 @@ describe.concurrent('cytorx listing commands', () => {
     const image = emu.dataset.images.find((i) => i.width >= 2048 && i.height >= 1536)!;
     const [x, y, w, h] = [300, 517, 40, 30];
     const cwd = mkdtempSync(join(home, 'win-'));
-    const args = ['--image', image.id, '--x', x, '--y', y, '--w', w, '--h', h].map(String);
+    const args = ['--image', image.id, '--x', x, '--y', y, '--width', w, '--height', h].map(String);
     const r = await runCli(['window', ...args, '--out', 'region.png'], { env, home, cwd });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toBe('');
@@ -244,7 +244,13 @@ describe('cytorx demo and emulator (built binary)', () => {
     const r = await runCli(['demo'], { home });
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('"Demo project"');
-    expect(r.stdout).toMatch(/^Wrote \d+ files to .*demo-out:$/m);
+    // The file count above the listing and the one in the summary add up (the summary counts
+    // the writers' files, besides classes.json, manifest.json and report.json).
+    const wrote = Number(/^Wrote (\d+) files to .*demo-out:$/m.exec(r.stdout)?.[1]);
+    const outputs = Number(
+      / (\d+) output files \(besides classes\.json, manifest\.json, report\.json\)/.exec(r.stdout)?.[1],
+    );
+    expect(wrote).toBe(outputs + 3);
     expect(r.stdout).toMatch(/^export complete: 3 images/m);
     for (const f of ['classes.json', 'coco/annotations.json', 'report.json', 'manifest.json']) {
       expect(existsSync(join(home, 'demo-out', f))).toBe(true);

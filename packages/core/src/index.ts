@@ -39,6 +39,7 @@ export {
 } from './geometry/bbox.js';
 export { clipLineToRect } from './geometry/clip-line.js';
 export { clipGeometryToRect } from './geometry/clip-rect.js';
+export { coordinatesProblem } from './geometry/coordinates-problem.js';
 export { isRingCounterClockwise, orientGeometry, reverseRing } from './geometry/orientation.js';
 export { type RepairResult, repairGeometry } from './geometry/repair.js';
 export {

@@ -5,7 +5,8 @@ import type { ExportFormat, ExportSummary, Writer } from '@cytorx/writers';
 import { type CommandContext, defineCommand, type GlobalArgs } from '../context.js';
 import { UsageError } from '../exit-codes.js';
 import { type ProgressMode, progressView, summaryLines } from '../export-progress.js';
-import { checkIds } from '../options.js';
+import { masksOverPilLimit, pilWarning } from '../large-masks.js';
+import { checkIds, checkNumbers, integerAtLeast, positiveInteger } from '../options.js';
 
 const FORMATS: readonly ExportFormat[] = ['geojson', 'mask', 'coco'];
 
@@ -16,6 +17,7 @@ const FORMATS: readonly ExportFormat[] = ['geojson', 'mask', 'coco'];
  */
 export const exportCommand = defineCommand({
   command: 'export',
+  options: ['connection', 'requests', 'paging'],
   describe: 'export a project to GeoJSON, label masks and COCO (resumable, sharded, concurrent)',
   builder: (y) =>
     y
@@ -45,11 +47,13 @@ export const exportCommand = defineCommand({
       })
       .option('multi-term', {
         choices: ['first', 'skip', 'duplicate', 'priority'] as const,
-        describe: 'annotations with several terms (default first)',
+        describe:
+          'annotations with several terms: first (default: the first term decides), priority (the term whose class comes first in classes.json), skip (left out, in the report), duplicate (one feature per term)',
       })
       .option('overlap', {
         choices: ['smaller-on-top', 'order', 'priority'] as const,
-        describe: 'who wins where masks overlap (default smaller-on-top)',
+        describe:
+          'who is on top where annotations overlap in a mask: smaller-on-top (default; equal areas: higher id on top), order (painted by ascending annotation id: the newest on top), priority (the class listed first in classes.json)',
       })
       .option('coords', {
         choices: ['image', 'cytomine'] as const,
@@ -72,7 +76,8 @@ export const exportCommand = defineCommand({
       .option('writer', {
         type: 'string',
         array: true,
-        describe: 'extra writer: built-in name, ./module.js or package',
+        describe:
+          'extra writer: a built-in (coco, geojson, mask: to pass them options), ./module.js or a package name',
       })
       .option('writer-option', {
         type: 'string',
@@ -99,7 +104,19 @@ export const exportCommand = defineCommand({
         describe: 'auto: a bar on stderr when it is a terminal; json: one event per line on stdout',
       })
       .conflicts('zoom', 'max-size')
-      .check(checkIds('project', 'image', 'user', 'tile', 'max-size'))
+      .check(checkIds('project', 'image', 'user'))
+      .check(
+        checkNumbers({
+          'max-size': positiveInteger('number of px'),
+          tile: positiveInteger('number of px'),
+          'tile-overlap': integerAtLeast(0),
+          zoom: integerAtLeast(0),
+          unlabeled: [(n) => Number.isInteger(n) && n >= 1 && n <= 255, 'an integer class id 1..255'],
+          seed: [Number.isSafeInteger, 'an integer'],
+          concurrency: integerAtLeast(1),
+          workers: integerAtLeast(0),
+        }),
+      )
       .check((a) => {
         for (const f of a.format.split(',').map((s) => s.trim())) {
           if (!FORMATS.includes(f as ExportFormat)) {
@@ -143,6 +160,7 @@ export const exportCommand = defineCommand({
     const view = progressView(mode, ctx.io);
     const started = performance.now();
     let summary: ExportSummary | undefined;
+    const masks: string[] = [];
     try {
       const events$ = exportProject(client, {
         project: args.project,
@@ -177,6 +195,7 @@ export const exportCommand = defineCommand({
         events$.pipe(
           tap((e) => {
             view.onEvent(e);
+            if (e.type === 'file' && e.writer === 'mask') masks.push(e.path);
             if (e.type === 'done') summary = e.summary;
           }),
         ),
@@ -186,6 +205,8 @@ export const exportCommand = defineCommand({
       view.finish();
       if (summary !== undefined) {
         for (const line of summaryLines(summary, (performance.now() - started) / 1000)) ctx.message(line);
+        const over = await masksOverPilLimit(summary.out, masks);
+        if (over.length > 0) ctx.message(pilWarning(over));
       }
       await stop();
     }
