@@ -3,7 +3,7 @@ import { mergeMap } from 'rxjs';
 import { InvalidGeometryError } from '../errors/invalid-geometry-error.js';
 import { clipGeometryToRect } from '../geometry/clip-rect.js';
 import type { Feature, WarningSink } from '../pipeline/types.js';
-import { warnFeature } from './warn.js';
+import { warnFeature } from '../pipeline/warn.js';
 
 /** Options of {@link clipToImage}. */
 export interface ClipToImageOptions {

@@ -2,7 +2,7 @@ import type { OperatorFunction } from 'rxjs';
 import { mergeMap } from 'rxjs';
 import { repairGeometry } from '../geometry/repair.js';
 import type { Feature, WarningSink } from '../pipeline/types.js';
-import { warnFeature } from './warn.js';
+import { warnFeature } from '../pipeline/warn.js';
 
 /** Options of {@link repair}. */
 export interface RepairOptions {
