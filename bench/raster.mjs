@@ -12,7 +12,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { PNG } from 'pngjs';
 import { createOutputDir, maskWriter, Rasterizer } from '../packages/writers/dist/index.js';
-import { loadWorkload, WORKLOAD_DIR } from './workloads/workloads.mjs';
+import { loadWorkload, mulberry32, WORKLOAD_DIR } from './workloads/workloads.mjs';
 
 const SELF = fileURLToPath(import.meta.url);
 
@@ -157,14 +157,7 @@ function baselineResult(r, w, subset, runs) {
 
 /** Seeded random blobs like the shared workloads (star-shaped, radius 6..96 px, 15 % with a hole). */
 function* blobs(count, size, seed) {
-  let s = seed >>> 0;
-  const rnd = () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rnd = mulberry32(seed);
   const q = (v) => Math.round(v * 64) / 64;
   for (let i = 0; i < count; i++) {
     const cx = rnd() * size;

@@ -10,6 +10,7 @@ export interface Workload {
 }
 export declare const WORKLOAD_DIR: string;
 export declare const WORKLOAD_SEED: number;
+export declare function mulberry32(seed: number): () => number;
 export declare function generateWorkload(options: {
   width: number;
   height: number;

@@ -19,8 +19,8 @@ export const WORKLOAD_SEED = 20240611;
 const GRID = 64;
 const COORDS = 'flat rings [x0,y0,x1,y1,...], first ring outer, others holes; even-odd; last writer wins';
 
-/** mulberry32: a small 32-bit PRNG, identical on every platform (integer math only). */
-function prng(seed) {
+/** mulberry32: a small 32-bit PRNG, identical on every platform (integer math only); values in [0, 1). */
+export function mulberry32(seed) {
   let s = seed >>> 0;
   return () => {
     s = (s + 0x6d2b79f5) >>> 0;
@@ -58,7 +58,7 @@ function starRing(rnd, cx, cy, r, n, wobble) {
  * @param {{ width: number, height: number, count: number, seed?: number }} options
  */
 export function generateWorkload({ width, height, count, seed = WORKLOAD_SEED }) {
-  const rnd = prng(seed ^ Math.imul(width, 0x9e3779b1) ^ Math.imul(count, 0x85ebca6b));
+  const rnd = mulberry32(seed ^ Math.imul(width, 0x9e3779b1) ^ Math.imul(count, 0x85ebca6b));
   const annotations = [];
   for (let i = 0; i < count; i++) {
     const cx = -32 + rnd() * (width + 64);
