@@ -3,7 +3,7 @@
 // examples/compose-pipeline/src) with a custom writer, against @cytorx/emulator, compared with
 // `cytorx export` run through @cytorx/cli's `main`. Exits non-zero on any difference.
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, readFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { main } from '@cytorx/cli';
@@ -71,4 +71,5 @@ try {
 } finally {
   await client.close();
   await emu.close();
+  await rm(work, { recursive: true, force: true });
 }
