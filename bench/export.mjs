@@ -240,7 +240,11 @@ if (process.argv[2] === '--serve') {
   await mkdir(tmpdir(), { recursive: true });
   const baseline = baselineRoot();
   for (const key of only ? [only] : Object.keys(SCENARIOS)) {
-    const r = await run(SCENARIOS[key], { pairs: key === '1' ? pairs : Math.min(pairs, 2), baseline, options });
+    const r = await run(SCENARIOS[key], {
+      pairs: key === '1' ? pairs : Math.min(pairs, 2),
+      baseline,
+      options,
+    });
     console.log(`\nScenario ${key}: ${report(r)}`);
     if (key === '1') {
       const rss = Math.max(...r.runs.map((p) => p.b.peakRssMb));

@@ -1,5 +1,7 @@
-// vitest globalSetup: builds the workspace once (`tsc -b`, incremental) so end-to-end tests can
-// run the BUILT `cytorx` binary (packages/cli/dist/cli.js) in a child process.
+// vitest globalSetup: builds the workspace (`tsc -b`, incremental) so the tests that need the
+// compiled packages (child-process runs of packages/cli/dist/cli.js, worker threads, the examples)
+// find them. Skipped under `pnpm test`, whose script ran `tsc -b` just before `vitest run`, and
+// when CYTORX_SKIP_BUILD=1.
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -9,7 +11,7 @@ import { promisify } from 'node:util';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 export default async function setup(): Promise<void> {
-  if (process.env.CYTORX_SKIP_BUILD === '1') return;
+  if (process.env.CYTORX_SKIP_BUILD === '1' || process.env.npm_lifecycle_event === 'test') return;
   const tsc = join(root, 'node_modules', '.bin', 'tsc');
   try {
     await promisify(execFile)(tsc, ['-b'], { cwd: root, maxBuffer: 16 * 1024 * 1024 });

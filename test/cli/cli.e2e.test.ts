@@ -1,5 +1,7 @@
-// End-to-end: the BUILT `cytorx` binary (packages/cli/dist/cli.js, built by test/global-setup.ts)
-// in a child process, against an emulator started in this process over loopback.
+// End-to-end against an emulator started in this process over loopback. The BUILT `cytorx`
+// binary (packages/cli/dist/cli.js) runs in a child process once per command family (listing,
+// window, demo, emulator), for exit codes, for signals and for start-up; the other cases run the same
+// entry function in-process (`runInProcess`), which needs no process start-up.
 import { spawn } from 'node:child_process';
 import {
   chmodSync,
@@ -17,7 +19,7 @@ import { main } from '@cytorx/cli';
 import { type Emulator, startEmulator } from '@cytorx/emulator';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI, runCli } from './run-cli.js';
+import { CLI, runCli, runInProcess } from './run-cli.js';
 
 let emu: Emulator;
 let home: string;
@@ -36,8 +38,11 @@ afterAll(async () => {
   rmSync(home, { recursive: true, force: true });
 });
 
+/** The built binary in a child process. */
 const cli = (args: string[], extraEnv: Record<string, string> = {}) =>
   runCli(args, { env: { ...env, ...extraEnv }, home });
+/** The same entry function, in-process. */
+const inProcess = (args: string[]) => runInProcess(args, { env, home });
 const ndjson = (text: string): unknown[] =>
   text
     .split('\n')
@@ -47,7 +52,7 @@ const ids = (items: unknown[]): number[] => items.map((i) => (i as { id: number 
 
 describe.concurrent('cytorx listing commands', () => {
   it('whoami --json prints the user, never its private key', async () => {
-    const json = await cli(['whoami', '--json']);
+    const json = await inProcess(['whoami', '--json']);
     expect(json.code).toBe(0);
     const user = JSON.parse(json.stdout) as { id: number; username: string };
     expect(user).toMatchObject({ id: emu.dataset.users[0]?.id, username: emu.dataset.users[0]?.username });
@@ -57,7 +62,7 @@ describe.concurrent('cytorx listing commands', () => {
 
   it('projects (table) lists every project, aligned under a header', async () => {
     const expected = emu.dataset.projects.map((p) => p.id).sort((a, b) => a - b);
-    const table = await cli(['projects']);
+    const table = await inProcess(['projects']);
     expect(table.code).toBe(0);
     const lines = table.stdout.trimEnd().split('\n');
     expect(lines[0]).toMatch(/^\s*ID\s+NAME\s+ONTOLOGY\s+IMAGES\s+ANNOTATIONS$/);
@@ -68,7 +73,7 @@ describe.concurrent('cytorx listing commands', () => {
 
   it('images --project lists that project images', async () => {
     const project = emu.dataset.projects[1]!;
-    const r = await cli(['images', '--project', String(project.id), '--json']);
+    const r = await inProcess(['images', '--project', String(project.id), '--json']);
     expect(r.code).toBe(0);
     const images = JSON.parse(r.stdout) as Array<{ id: number; width: number; height: number }>;
     const expected = emu.dataset.images.filter((i) => i.project === project.id);
@@ -82,7 +87,7 @@ describe.concurrent('cytorx listing commands', () => {
   it('terms --project --ndjson lists the ontology terms, one object a line', async () => {
     const project = emu.dataset.projects[0]!;
     const expected = emu.dataset.terms.filter((t) => t.ontology === project.ontology);
-    const byProject = await cli(['terms', '--project', String(project.id), '--ndjson']);
+    const byProject = await inProcess(['terms', '--project', String(project.id), '--ndjson']);
     expect(byProject.code).toBe(0);
     const terms = ndjson(byProject.stdout) as Array<{ id: number; name: string; color: string }>;
     expect(ids(terms)).toEqual(expected.map((t) => t.id).sort((a, b) => a - b));
@@ -90,7 +95,7 @@ describe.concurrent('cytorx listing commands', () => {
       expect(t).toMatchObject({ name: expect.any(String), color: expect.stringMatching(/^#[0-9A-F]{6}$/i) });
   });
 
-  it('annotations --image --wkt --json: normalised objects, id order descending, terms as arrays, WKT', async () => {
+  it('annotations --image --wkt --json (built binary): normalised objects, id order descending, terms as arrays, WKT', async () => {
     const image = emu.dataset.images[0]!;
     const expected = emu.dataset.annotations.filter((a) => a.image === image.id);
     const r = await cli(['annotations', '--image', String(image.id), '--wkt', '--json']);
@@ -111,11 +116,11 @@ describe.concurrent('cytorx listing commands', () => {
     }
   });
 
-  it('window writes a PNG whose pixels encode their top-left coordinates, atomically', async () => {
+  it('window (built binary) writes a PNG whose pixels encode their top-left coordinates, atomically', async () => {
     const image = emu.dataset.images.find((i) => i.width >= 2048 && i.height >= 1536)!;
     const [x, y, w, h] = [300, 517, 40, 30];
     const cwd = mkdtempSync(join(home, 'win-'));
-    const args = ['--image', image.id, '--x', x, '--y', y, '--w', w, '--h', h].map(String);
+    const args = ['--image', image.id, '--x', x, '--y', y, '--width', w, '--height', h].map(String);
     const r = await runCli(['window', ...args, '--out', 'region.png'], { env, home, cwd });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toBe('');
@@ -141,7 +146,7 @@ describe.concurrent('cytorx listing commands', () => {
       JSON.stringify({ host: emu.url, publicKey: emu.publicKey, privateKey: emu.privateKey }),
     );
     chmodSync(path, 0o644);
-    const refused = await runCli(['projects', '--config', path], { home });
+    const refused = await runInProcess(['projects', '--config', path], { home });
     expect(refused.code).toBe(2);
     expect(refused.stdout).toBe('');
     expect(refused.stderr).toContain(`chmod 600 ${path}`);
@@ -149,7 +154,7 @@ describe.concurrent('cytorx listing commands', () => {
   });
 });
 
-describe.concurrent('cytorx exit codes', () => {
+describe.concurrent('cytorx exit codes (2 and 4 from the built binary)', () => {
   it('wrong private key: exit 3, a helpful message without the key, at most 2 requests', async () => {
     const own = await startEmulator({
       port: 0,
@@ -157,7 +162,7 @@ describe.concurrent('cytorx exit codes', () => {
     });
     try {
       const wrongKey = 'wrong-private-key-0123456789';
-      const r = await runCli(['projects', '--debug'], {
+      const r = await runInProcess(['projects', '--debug'], {
         home,
         env: { CYTOMINE_HOST: own.url, CYTOMINE_PUBLIC_KEY: own.publicKey, CYTOMINE_PRIVATE_KEY: wrongKey },
       });
@@ -173,7 +178,7 @@ describe.concurrent('cytorx exit codes', () => {
     }
   });
 
-  it('unknown project: exit 4', async () => {
+  it('unknown project (built binary): exit 4', async () => {
     const r = await cli(['images', '--project', '987654321']);
     expect(r.code).toBe(4);
     expect(r.stderr).toMatch(/not found/);
@@ -183,14 +188,17 @@ describe.concurrent('cytorx exit codes', () => {
   it('server down (closed port): exit 5 after retries', async () => {
     const port = await closedPort();
     const started = Date.now();
-    const r = await cli(['projects', '--retries', '1'], { CYTOMINE_HOST: `http://127.0.0.1:${port}` });
+    const r = await runInProcess(['projects', '--retries', '1'], {
+      env: { ...env, CYTOMINE_HOST: `http://127.0.0.1:${port}` },
+      home,
+    });
     expect(r.code).toBe(5);
     expect(r.stderr).toMatch(/refused|unreachable/);
     // One retry only (--retries 1): the run does not sit in backoff for a minute.
     expect(Date.now() - started).toBeLessThan(30_000);
   });
 
-  it('missing host: exit 2 naming --host and CYTOMINE_HOST', async () => {
+  it('missing host (built binary): exit 2 naming --host and CYTOMINE_HOST', async () => {
     const r = await runCli(['projects'], { home });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('--host');
@@ -198,19 +206,51 @@ describe.concurrent('cytorx exit codes', () => {
   });
 
   it('--help exits 0 and lists the commands', async () => {
-    const help = await runCli(['--help'], { home });
+    const help = await runInProcess(['--help'], { home });
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('cytorx annotations');
     expect(help.stdout).toContain('cytorx window');
   });
+
+  it('--version and --help load neither rxjs, undici nor the cytorx libraries (lazy start-up)', async () => {
+    const trace = join(mkdtempSync(join(home, 'trace-')), 'loads.txt');
+    const hooks = join(import.meta.dirname, 'fixtures', 'trace-loads.mjs');
+    for (const args of [['--version'], ['export', '--help']]) {
+      writeFileSync(trace, '');
+      const r = await new Promise<{ code: number | null; stdout: string }>((resolve, reject) => {
+        const child = spawn(process.execPath, ['--import', hooks, CLI, ...args], {
+          env: { PATH: process.env.PATH ?? '', HOME: home, CYTORX_TRACE_LOADS: trace },
+          stdio: ['ignore', 'pipe', 'inherit'],
+        });
+        let stdout = '';
+        child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
+        child.once('error', reject);
+        child.once('exit', (code) => resolve({ code, stdout }));
+      });
+      expect(r.code, args.join(' ')).toBe(0);
+      expect(r.stdout).toMatch(args[0] === '--version' ? /^\d+\.\d+\.\d+\n$/ : /--format/);
+      const loaded = readFileSync(trace, 'utf8').trim().split('\n');
+      expect(loaded.some((u) => u.includes('/yargs'))).toBe(true); // the trace works
+      const heavy = loaded.filter((u) =>
+        /\/(rxjs|undici|pngjs|wkx|polygon-clipping)[@/]|packages\/(core|writers|emulator)\//.test(u),
+      );
+      expect(heavy, args.join(' ')).toEqual([]);
+    }
+  });
 });
 
-describe('cytorx demo and emulator', () => {
+describe('cytorx demo and emulator (built binary)', () => {
   it('demo runs offline with no flags, exports the demo project to ./demo-out and exits 0', async () => {
     const r = await runCli(['demo'], { home });
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('"Demo project"');
-    expect(r.stdout).toMatch(/^Wrote \d+ files to .*demo-out:$/m);
+    // The file count above the listing and the one in the summary add up (the summary counts
+    // the writers' files, besides classes.json, manifest.json and report.json).
+    const wrote = Number(/^Wrote (\d+) files to .*demo-out:$/m.exec(r.stdout)?.[1]);
+    const outputs = Number(
+      / (\d+) output files \(besides classes\.json, manifest\.json, report\.json\)/.exec(r.stdout)?.[1],
+    );
+    expect(wrote).toBe(outputs + 3);
     expect(r.stdout).toMatch(/^export complete: 3 images/m);
     for (const f of ['classes.json', 'coco/annotations.json', 'report.json', 'manifest.json']) {
       expect(existsSync(join(home, 'demo-out', f))).toBe(true);

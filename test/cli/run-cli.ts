@@ -1,9 +1,14 @@
-// Helpers for end-to-end tests: run the BUILT `cytorx` binary in a child process.
+// Two ways to run `cytorx` in tests, with the same arguments and results:
+// - `runCli`: the BUILT binary (packages/cli/dist/cli.js) in a child process. Only for what
+//   needs a real process: one run per command family, exit codes, signals, ESM interop.
+// - `runInProcess`: the same entry function (`main` from @cytorx/cli) in this process, from
+//   source. Everything else: no process start-up, no build needed.
 import { execFile } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { main } from '@cytorx/cli';
 
-/** packages/cli/dist/cli.js (built by test/global-setup.ts). */
+/** packages/cli/dist/cli.js (built by `pnpm test`, or by test/global-setup.ts). */
 export const CLI = join(
   dirname(fileURLToPath(import.meta.url)),
   '..',
@@ -20,26 +25,35 @@ export interface CliResult {
   stderr: string;
 }
 
-/**
- * Runs `node dist/cli.js ...args` with a minimal environment (PATH, HOME and XDG_CONFIG_HOME
- * pointing at `home`, so the user's real config file is never read) plus `env`.
- */
-export function runCli(
-  args: readonly string[],
-  options: { env?: Record<string, string>; home: string; cwd?: string; timeoutMs?: number },
-): Promise<CliResult> {
+export interface RunOptions {
+  /** Variables added to the minimal environment (PATH, HOME, XDG_CONFIG_HOME). */
+  env?: Record<string, string>;
+  /** HOME; XDG_CONFIG_HOME is `home/.config`, so the user's real config file is never read. */
+  home: string;
+  /** Working directory (default `home`). */
+  cwd?: string;
+  /** The run is killed (child) or aborted (in-process) after this long; default 60 s. */
+  timeoutMs?: number;
+}
+
+function environment(options: RunOptions): Record<string, string> {
+  return {
+    PATH: process.env.PATH ?? '',
+    HOME: options.home,
+    XDG_CONFIG_HOME: join(options.home, '.config'),
+    ...options.env,
+  };
+}
+
+/** Runs `node dist/cli.js ...args` in a child process with a minimal environment plus `env`. */
+export function runCli(args: readonly string[], options: RunOptions): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     execFile(
       process.execPath,
       [CLI, ...args],
       {
         cwd: options.cwd ?? options.home,
-        env: {
-          PATH: process.env.PATH ?? '',
-          HOME: options.home,
-          XDG_CONFIG_HOME: join(options.home, '.config'),
-          ...options.env,
-        },
+        env: environment(options),
         timeout: options.timeoutMs ?? 60_000,
         maxBuffer: 64 * 1024 * 1024,
       },
@@ -52,4 +66,19 @@ export function runCli(
       },
     );
   });
+}
+
+/** Runs `main(args)` in this process with the environment {@link runCli} would give the child. */
+export async function runInProcess(args: readonly string[], options: RunOptions): Promise<CliResult> {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(args, {
+    stdout: { write: (s: string) => (stdout += s) },
+    stderr: { write: (s: string) => (stderr += s) },
+    env: environment(options),
+    home: options.home,
+    cwd: options.cwd ?? options.home,
+    signal: AbortSignal.timeout(options.timeoutMs ?? 60_000),
+  });
+  return { code, stdout, stderr };
 }

@@ -1,6 +1,7 @@
-// `cytorx export` and `cytorx coco-merge` through the BUILT binary (packages/cli/dist/cli.js,
-// built by test/global-setup.ts) against an emulator over loopback, including a SIGKILL part-way
-// and a resume.
+// `cytorx export` and `cytorx coco-merge` against an emulator over loopback. The BUILT binary
+// (packages/cli/dist/cli.js) runs in a child process for the main flags (with a writer module
+// loaded by path: ESM interop), a SIGKILL part-way and `coco-merge`; the other runs use the same
+// entry function in-process.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
@@ -10,7 +11,7 @@ import { type Emulator, startEmulator } from '@cytorx/emulator';
 import { isTemporaryName } from '@cytorx/writers';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI, runCli } from '../cli/run-cli.js';
+import { CLI, runCli, runInProcess } from '../cli/run-cli.js';
 import { DATASET, readJson, readTree, tempDir, treeDiff } from './helpers.js';
 
 const YOLO = path.resolve(
@@ -18,7 +19,7 @@ const YOLO = path.resolve(
   '../../examples/yolo-writer/index.js',
 );
 
-describe('cytorx export (built binary)', () => {
+describe('cytorx export', () => {
   let emu: Emulator;
   let home: string;
   let env: Record<string, string>;
@@ -50,7 +51,7 @@ describe('cytorx export (built binary)', () => {
     '10',
   ];
 
-  it('main flags: json progress on stdout only, summary on stderr, files, an extra writer by path', async () => {
+  it('main flags (built binary): json progress on stdout only, summary on stderr, files, an extra writer by path', async () => {
     const [t1] = emu.dataset.terms;
     const images = imageIds.slice(0, 3);
     const r = await runCli(
@@ -111,7 +112,7 @@ describe('cytorx export (built binary)', () => {
       terms: [t1!.id],
     });
     expect(existsSync(path.join(out, 'coco/splits.json'))).toBe(true);
-    const quiet = await runCli(
+    const quiet = await runInProcess(
       [...base(), '--out', 'q', '--image', String(images[0]), '--progress', 'none'],
       { env, home },
     );
@@ -125,10 +126,13 @@ describe('cytorx export (built binary)', () => {
       bad,
       "export default () => ({ name: 'bad', write() { throw new Error('no space left'); }, close: () => ({ writer: 'bad', files: [], items: 0, warnings: 0 }) });\n",
     );
-    const r = await runCli([...base(), '--out', 'bad', '--image', String(imageIds[0]), '--writer', bad], {
-      env,
-      home,
-    });
+    const r = await runInProcess(
+      [...base(), '--out', 'bad', '--image', String(imageIds[0]), '--writer', bad],
+      {
+        env,
+        home,
+      },
+    );
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/bad/);
     expect(r.stderr).toMatch(/no space left/);
@@ -136,8 +140,8 @@ describe('cytorx export (built binary)', () => {
     expect(existsSync(path.join(home, 'bad', 'coco/annotations.json'))).toBe(true);
   });
 
-  it('killed with SIGKILL part-way, resumed with --resume: every file identical to an uninterrupted run', async () => {
-    const ref = await runCli([...base(), '--out', 'ref', '--concurrency', '2'], { env, home });
+  it('killed with SIGKILL part-way (built binary), resumed with --resume: every file identical to an uninterrupted run', async () => {
+    const ref = await runInProcess([...base(), '--out', 'ref', '--concurrency', '2'], { env, home });
     expect(ref.code).toBe(0);
     const reference = await readTree(path.join(home, 'ref'));
 
@@ -183,7 +187,7 @@ describe('cytorx export (built binary)', () => {
     }
     expect(killed.has('report.json')).toBe(false);
 
-    const resumed = await runCli([...base(), '--out', 'killed', '--workers', '0', '--resume'], {
+    const resumed = await runInProcess([...base(), '--out', 'killed', '--workers', '0', '--resume'], {
       env,
       home,
     });
@@ -192,14 +196,14 @@ describe('cytorx export (built binary)', () => {
     expect(treeDiff(reference, await readTree(out))).toEqual([]);
   });
 
-  it('two shards merged with `cytorx coco-merge` equal the unsharded COCO file', async () => {
+  it('two shards merged with `cytorx coco-merge` (built binary) equal the unsharded COCO file', async () => {
     const ref = path.join(home, 'ref', 'coco', 'annotations.json');
     if (!existsSync(ref)) {
-      const r = await runCli([...base(), '--out', 'ref'], { env, home });
+      const r = await runInProcess([...base(), '--out', 'ref'], { env, home });
       expect(r.code).toBe(0);
     }
     for (const i of [0, 1]) {
-      const r = await runCli([...base(), '--out', `shard${i}`, '--shard', `${i}/2`], { env, home });
+      const r = await runInProcess([...base(), '--out', `shard${i}`, '--shard', `${i}/2`], { env, home });
       expect(r.code).toBe(0);
     }
     const merged = await runCli(['coco-merge', 'shard0', 'shard1', '--out', 'merged/annotations.json'], {

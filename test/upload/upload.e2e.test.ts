@@ -1,11 +1,12 @@
-// End-to-end: `cytorx upload` as the BUILT binary (packages/cli/dist/cli.js) in a child
-// process, against an emulator started here, in both batch answer styles.
+// End-to-end: `cytorx upload` against an emulator started here, in both batch answer styles.
+// The --dry-run case runs the BUILT binary (packages/cli/dist/cli.js) in a child process; the
+// others run the same entry function in-process.
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Emulator, startEmulator } from '@cytorx/emulator';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { runCli } from '../cli/run-cli.js';
+import { runCli, runInProcess } from '../cli/run-cli.js';
 
 let emu: Emulator;
 let home: string;
@@ -51,6 +52,8 @@ afterEach(() => {
 });
 
 const cli = (args: string[]) =>
+  runInProcess(['upload', '--project', String(project), ...args], { env, home, timeoutMs: 60_000 });
+const bin = (args: string[]) =>
   runCli(['upload', '--project', String(project), ...args], { env, home, timeoutMs: 60_000 });
 const mine = (image: number) => emu.dataset.annotations.filter((a) => a.image === image && a.user === me);
 const square = (x: number, y: number, s: number) => ({
@@ -82,7 +85,7 @@ const feature = (geometry: unknown, properties: Record<string, unknown>, id?: nu
 });
 
 describe('cytorx upload', () => {
-  it('--dry-run prints the plan and sends no write', async () => {
+  it('--dry-run (built binary) prints the plan and sends no write', async () => {
     const image = images[1]!;
     const path = writeJson(
       'preds.geojson',
@@ -92,7 +95,7 @@ describe('cytorx upload', () => {
         feature(square(200, 10, 0.4), { image_id: image, class_name: terms[1]!.name }),
       ]),
     );
-    const r = await cli(['--from', path, '--dry-run', '--json']);
+    const r = await bin(['--from', path, '--dry-run', '--json']);
     expect(r.stderr).toMatch(/plan: create 1, update 0, delete 0, skip 0 \(already uploaded\), refused 2/);
     expect(r.stderr).toMatch(/unknown class "no such class"/);
     expect(r.stderr).toMatch(/Annotation dimension not valid/);

@@ -7,6 +7,9 @@ import { AUTH_MODES, type CliAuthMode } from './auth-modes.js';
 
 export { AUTH_MODES, type CliAuthMode };
 
+/** A config file that exists but cannot be read (a folder, no permission): optional when it is the default one. */
+class UnreadableConfigError extends ConfigError {}
+
 /** Connection settings from one source (flags, environment or config file); all optional. */
 export interface ConnectionSettings {
   host?: string | undefined;
@@ -99,12 +102,14 @@ export function readConfigFile(
   let mode: number;
   try {
     const st = statSync(path);
-    if (!st.isFile()) throw new ConfigError(`config file ${path} is not a regular file`);
+    if (!st.isFile()) throw new UnreadableConfigError(`config file ${path} is not a regular file`);
     mode = st.mode;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     if (err instanceof ConfigError) throw err;
-    throw new ConfigError(`cannot read config file ${path}: ${(err as Error).message}`, { cause: err });
+    throw new UnreadableConfigError(`cannot read config file ${path}: ${(err as Error).message}`, {
+      cause: err,
+    });
   }
   if (platform !== 'win32' && (mode & 0o077) !== 0) {
     const octal = (mode & 0o777).toString(8).padStart(4, '0');
@@ -118,9 +123,10 @@ export function readConfigFile(
     parsed = JSON.parse(readFileSync(path, 'utf8'));
   } catch (err) {
     // Do not echo the parser's message: it may quote part of the file (the private key).
-    const what =
-      err instanceof SyntaxError ? 'is not valid JSON' : `cannot be read (${(err as Error).message})`;
-    throw new ConfigError(`config file ${path} ${what}`);
+    if (!(err instanceof SyntaxError)) {
+      throw new UnreadableConfigError(`config file ${path} cannot be read (${(err as Error).message})`);
+    }
+    throw new ConfigError(`config file ${path} is not valid JSON`);
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new ConfigError(
@@ -166,7 +172,16 @@ export function resolveConnection(options: ResolveConnectionOptions = {}): Resol
   const env = options.env ?? {};
   const explicitFile = options.configFile;
   const path = explicitFile ?? defaultConfigPath(env, options.home ?? homedir());
-  const file = readConfigFile(path, options.platform ?? process.platform);
+  // The default file is optional: one that cannot be read is skipped (and said when something
+  // is missing); a file given with --config must be readable.
+  let skipped: string | undefined;
+  let file: ConnectionSettings | undefined;
+  try {
+    file = readConfigFile(path, options.platform ?? process.platform);
+  } catch (err) {
+    if (!(err instanceof UnreadableConfigError) || explicitFile !== undefined) throw err;
+    skipped = err.message;
+  }
   if (file === undefined && explicitFile !== undefined) {
     throw new ConfigError(`config file ${explicitFile} does not exist (given with --config)`);
   }
@@ -190,7 +205,8 @@ export function resolveConnection(options: ResolveConnectionOptions = {}): Resol
 
   const where = (field: keyof ConnectionSettings): string =>
     `pass ${FLAG_NAMES[field]} or set ${ENV_NAMES[field]}` +
-    ` (or "${field}" in ${file !== undefined ? path : `a config file, default ${path}`})`;
+    ` (or "${field}" in ${file !== undefined ? path : `a config file, default ${path}`})` +
+    (skipped !== undefined ? `; the default config file was skipped: ${skipped}` : '');
 
   if (merged.host === undefined) {
     throw new ConfigError(`no Cytomine host given: ${where('host')}`);

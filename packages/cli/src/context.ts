@@ -1,6 +1,7 @@
 import type { CytomineClient } from '@cytorx/core';
 import type { Observable } from 'rxjs';
 import type { ArgumentsCamelCase, Argv } from 'yargs';
+import { ALL_OPTION_GROUPS, type OptionGroup, withOptionGroups } from './global-options.js';
 import type { ResolvedIo } from './io.js';
 import type { Column, OutputFormat } from './output.js';
 
@@ -80,7 +81,12 @@ export interface CommandSpec<A> {
   command: string;
   /** One line for `--help`. */
   describe: string;
-  /** Declares the command's own options. */
+  /**
+   * The shared option groups the command uses, listed in its `--help` (default: all of
+   * `connection`, `requests`, `paging`, `output`). A command that never connects takes none.
+   */
+  options?: readonly OptionGroup[];
+  /** Declares the command's own options (after the groups: it may redefine one). */
   builder: (yargs: Argv<GlobalArgs>) => Argv<A>;
   /** Does the work; throws cytorx errors (mapped to exit codes by `main`). */
   handler: (args: ArgumentsCamelCase<A>, ctx: CommandContext) => Promise<void>;
@@ -107,8 +113,11 @@ export function defineCommand<A extends GlobalArgs>(spec: CommandSpec<A>): CliCo
   return {
     command: spec.command,
     register: (yargs, run) =>
-      yargs.command(spec.command, spec.describe, spec.builder, (args) =>
-        run(args, (ctx) => spec.handler(args, ctx)),
+      yargs.command(
+        spec.command,
+        spec.describe,
+        (y) => spec.builder(withOptionGroups(y, spec.options ?? ALL_OPTION_GROUPS)),
+        (args) => run(args, (ctx) => spec.handler(args, ctx)),
       ),
   };
 }

@@ -100,7 +100,7 @@ export function summaryLines(s: ExportSummary, seconds: number): string[] {
   const lines = [
     `export ${s.complete ? 'complete' : 'INCOMPLETE'}: ${s.images.selected} images ` +
       `(${s.images.exported} exported now${s.images.resumed > 0 ? `, ${s.images.resumed} from an earlier run` : ''}), ` +
-      `${s.annotations} annotations, ${s.features} features, ${s.files} files in ${duration(seconds)}`,
+      `${s.annotations} annotations, ${s.features} features, ${s.files} output files (besides classes.json, manifest.json, report.json) in ${duration(seconds)}`,
     `  ${s.skipped} annotations left out of an output (reasons in the report), ${s.warnings} warnings, ${s.contestedPixels} contested mask pixels`,
     `  report: ${s.report}`,
   ];

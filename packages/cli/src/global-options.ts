@@ -1,18 +1,24 @@
 import type { Argv } from 'yargs';
 import { AUTH_MODES } from './auth-modes.js';
 import type { GlobalArgs } from './context.js';
-import { UsageError } from './exit-codes.js';
+import { checkNumbers, integerAtLeast } from './options.js';
 
 const CONNECTION = 'Connection (flags beat CYTOMINE_* variables, which beat the config file):';
 const CLIENT = 'Client:';
 const OUTPUT = 'Output:';
 
 /**
- * Declares the options shared by every command: connection, client tuning, output format.
- * @internal
+ * The option groups a command can take, so that `--help` lists only what it uses:
+ * `connection` (host, keys, auth, config file), `requests` (timeout, retries), `paging`
+ * (page size, parallel pages) and `output` (`--json`, `--ndjson`).
  */
-export function withGlobalOptions(yargs: Argv): Argv<GlobalArgs> {
-  return yargs
+export type OptionGroup = 'connection' | 'requests' | 'paging' | 'output';
+
+/** Every group: the default of a command that does not say. */
+export const ALL_OPTION_GROUPS: readonly OptionGroup[] = ['connection', 'requests', 'paging', 'output'];
+
+function connection(y: Argv): Argv {
+  return y
     .option('host', {
       type: 'string',
       group: CONNECTION,
@@ -44,8 +50,12 @@ export function withGlobalOptions(yargs: Argv): Argv<GlobalArgs> {
       type: 'string',
       group: CONNECTION,
       describe:
-        'JSON config file {host, publicKey, privateKey, auth, token}, mode 600 (default $XDG_CONFIG_HOME/cytorx/config.json or ~/.config/cytorx/config.json)',
-    })
+        'JSON config file {host, publicKey, privateKey, auth, token}, mode 600 (default, optional: $XDG_CONFIG_HOME/cytorx/config.json or ~/.config/cytorx/config.json)',
+    });
+}
+
+function requests(y: Argv): Argv {
+  return y
     .option('timeout', {
       type: 'number',
       group: CLIENT,
@@ -56,12 +66,27 @@ export function withGlobalOptions(yargs: Argv): Argv<GlobalArgs> {
       group: CLIENT,
       describe: 'retries of a failed request (network, 5xx, 429) before giving up (default 5)',
     })
+    .check(
+      checkNumbers({
+        timeout: [(n) => n > 0 && Number.isFinite(n), 'a number of seconds > 0'],
+        retries: integerAtLeast(0),
+      }),
+    );
+}
+
+function paging(y: Argv): Argv {
+  return y
     .option('page-size', { type: 'number', group: CLIENT, describe: 'items per list request (default 1000)' })
     .option('concurrency', {
       type: 'number',
       group: CLIENT,
       describe: 'list pages fetched in parallel once the total is known (default 4)',
     })
+    .check(checkNumbers({ 'page-size': integerAtLeast(1), concurrency: integerAtLeast(1) }));
+}
+
+function output(y: Argv): Argv {
+  return y
     .option('json', {
       type: 'boolean',
       group: OUTPUT,
@@ -72,22 +97,30 @@ export function withGlobalOptions(yargs: Argv): Argv<GlobalArgs> {
       group: OUTPUT,
       describe: 'print one JSON object a line, as items arrive',
     })
-    .option('debug', {
-      type: 'boolean',
-      group: OUTPUT,
-      describe: 'log requests and show stack traces on stderr',
-    })
-    .conflicts('json', 'ndjson')
-    .check((args) => {
-      const check = (name: string, value: unknown, ok: (n: number) => boolean, what: string): void => {
-        if (value === undefined) return;
-        if (typeof value !== 'number' || !ok(value))
-          throw new UsageError(`--${name} must be ${what}, got ${String(value)}`);
-      };
-      check('timeout', args.timeout, (n) => n > 0 && Number.isFinite(n), 'a number of seconds > 0');
-      check('retries', args.retries, (n) => Number.isInteger(n) && n >= 0, 'an integer >= 0');
-      check('page-size', args['page-size'], (n) => Number.isInteger(n) && n >= 1, 'an integer >= 1');
-      check('concurrency', args.concurrency, (n) => Number.isInteger(n) && n >= 1, 'an integer >= 1');
-      return true;
-    }) as unknown as Argv<GlobalArgs>;
+    .conflicts('json', 'ndjson');
+}
+
+const GROUPS: Record<OptionGroup, (y: Argv) => Argv> = { connection, requests, paging, output };
+
+/**
+ * Declares the options of the given groups on a command's yargs instance.
+ * @internal
+ */
+export function withOptionGroups(yargs: Argv<GlobalArgs>, groups: readonly OptionGroup[]): Argv<GlobalArgs> {
+  let y = yargs as unknown as Argv;
+  for (const group of ALL_OPTION_GROUPS) if (groups.includes(group)) y = GROUPS[group](y);
+  return y as unknown as Argv<GlobalArgs>;
+}
+
+/**
+ * Declares the options every command takes (`--debug`); the others come with the command's
+ * option groups ({@link withOptionGroups}).
+ * @internal
+ */
+export function withGlobalOptions(yargs: Argv): Argv<GlobalArgs> {
+  return yargs.option('debug', {
+    type: 'boolean',
+    group: OUTPUT,
+    describe: 'log requests and show stack traces on stderr',
+  }) as unknown as Argv<GlobalArgs>;
 }

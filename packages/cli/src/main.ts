@@ -6,6 +6,8 @@ import type { CommandContext, ConnectionOverride, GlobalArgs } from './context.j
 import { cytorxCode, ExitCode, exitCodeFor, hintFor, UsageError } from './exit-codes.js';
 import { withGlobalOptions } from './global-options.js';
 import { type CliIo, type ResolvedIo, resolveIo } from './io.js';
+import { explainNotFound } from './not-cytomine.js';
+import { OptionValueError } from './option-value-error.js';
 import { type OutputFormat, writeItems, writeObject } from './output.js';
 import { Redactor, secretsInArgv } from './redact.js';
 
@@ -101,6 +103,7 @@ export async function main(argv: readonly string[], io?: CliIo): Promise<number>
 
   const run = async (args: GlobalArgs, body: (ctx: CommandContext) => Promise<void>): Promise<void> => {
     const clients: CytomineClient[] = [];
+    let host: string | undefined;
     const format: OutputFormat = args.ndjson ? 'ndjson' : args.json ? 'json' : 'table';
     const ctx: CommandContext = {
       io: rio,
@@ -108,6 +111,7 @@ export async function main(argv: readonly string[], io?: CliIo): Promise<number>
       client: async (override) => {
         const options = await clientOptionsFor(args, rio, redactor, override);
         const { createClient } = await import('@cytorx/core');
+        host = options.host;
         const client = createClient(options);
         clients.push(client);
         return client;
@@ -129,6 +133,10 @@ export async function main(argv: readonly string[], io?: CliIo): Promise<number>
     };
     try {
       await body(ctx);
+    } catch (err) {
+      if (host === undefined) throw err;
+      const { ConfigError } = await import('@cytorx/core');
+      throw explainNotFound(err, host, ConfigError);
     } finally {
       await Promise.allSettled(clients.map((c) => c.close()));
     }
@@ -143,6 +151,7 @@ export async function main(argv: readonly string[], io?: CliIo): Promise<number>
     .showHelpOnFail(false)
     .version(readVersion())
     .help()
+    .alias('help', 'h')
     .wrap(Math.min(110, process.stdout.columns ?? 100))
     .epilogue(
       'Credentials: prefer CYTOMINE_* variables or a chmod-600 config file over --private-key, which other users can see in `ps`.\n' +
@@ -158,7 +167,8 @@ export async function main(argv: readonly string[], io?: CliIo): Promise<number>
       if (output) rio.stdout.write(`${output}\n`);
     });
     return ExitCode.Ok;
-  } catch (err) {
+  } catch (thrown) {
+    const err = thrown instanceof OptionValueError ? thrown.withArgv(argv) : thrown;
     if (rio.signal?.aborted && (err === rio.signal.reason || cytorxCode(err) === 'CYTORX_ABORTED')) {
       rio.stderr.write('cytorx: interrupted\n');
       return ExitCode.Interrupted;

@@ -1,24 +1,41 @@
 /** Helpers shared by command builders: id validation and cell formatting. @internal */
-import { UsageError } from './exit-codes.js';
+import { OptionValueError } from './option-value-error.js';
+
+/** What a number flag accepts: a test and its wording for the error message. */
+export type NumberRule = readonly [ok: (n: number) => boolean, allowed: string];
+
+/** A positive integer (with what it counts, for the message: `a positive integer number of px`). */
+export const positiveInteger = (of?: string): NumberRule => [
+  (n) => Number.isSafeInteger(n) && n > 0,
+  of === undefined ? 'a positive integer' : `a positive integer ${of}`,
+];
+
+/** An integer >= `min`. */
+export const integerAtLeast = (min: number): NumberRule => [
+  (n) => Number.isSafeInteger(n) && n >= min,
+  `an integer >= ${min}`,
+];
 
 /**
- * A yargs `check` that the named options, when given, are positive integer ids
- * (a single number or an array of them).
+ * A yargs `check` that the named number flags, when given, follow their rule (a single number
+ * or each of an array); else an {@link OptionValueError} naming the flag, the value and the rule.
  */
-export function checkIds(...names: string[]): (args: Record<string, unknown>) => true {
+export function checkNumbers(rules: Record<string, NumberRule>): (args: Record<string, unknown>) => true {
   return (args) => {
-    for (const name of names) {
+    for (const [name, [ok, allowed]] of Object.entries(rules)) {
       const value = args[name];
       if (value === undefined) continue;
-      const values = Array.isArray(value) ? value : [value];
-      for (const v of values) {
-        if (typeof v !== 'number' || !Number.isSafeInteger(v) || v <= 0) {
-          throw new UsageError(`--${name} must be a positive integer id, got ${String(v)}`);
-        }
+      for (const v of Array.isArray(value) ? value : [value]) {
+        if (typeof v !== 'number' || !ok(v)) throw new OptionValueError(name, v, allowed);
       }
     }
     return true;
   };
+}
+
+/** A yargs `check` that the named flags, when given, are positive integer ids. */
+export function checkIds(...names: string[]): (args: Record<string, unknown>) => true {
+  return checkNumbers(Object.fromEntries(names.map((n) => [n, positiveInteger('id')])));
 }
 
 /** Epoch milliseconds (number or numeric string) as an ISO date without milliseconds, else ''. */

@@ -1,9 +1,8 @@
-// CPU time of each geometry pipeline stage on the shared benchmark workloads.
+// CPU time of each geometry pipeline stage on the benchmark workloads (bench/workloads).
 // Usage (after `pnpm build`): node packages/core/bench/pipeline-stages.mjs [workload-2048-10000 ...]
-// Workloads: ../shared/bench/workload-*.json.gz (flat rings, taken here as Cytomine WKT).
-import { readFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
+// Workloads: committed or generated from a seed, digest-checked (flat rings, taken here as Cytomine WKT).
 import { count, from, lastValueFrom, toArray } from 'rxjs';
+import { loadWorkload } from '../../../bench/workloads/workloads.mjs';
 import {
   clipToImage,
   groupByImage,
@@ -15,7 +14,6 @@ import {
   toImageSpace,
 } from '../dist/index.js';
 
-const dir = process.env.CYTORX_BENCH_DIR ?? '/work/shared/bench';
 const names =
   process.argv.slice(2).length > 0 ? process.argv.slice(2) : ['workload-2048-10000', 'workload-8192-10000'];
 
@@ -34,7 +32,7 @@ const cpu = async (f) => {
 };
 
 for (const name of names) {
-  const d = JSON.parse(gunzipSync(readFileSync(`${dir}/${name}.json.gz`)).toString());
+  const d = loadWorkload(name);
   const image = { id: 1, width: d.width, height: d.height };
   const annotations = d.annotations.map((a, i) => ({
     id: i + 1,

@@ -39,8 +39,10 @@ export {
 } from './geometry/bbox.js';
 export { clipLineToRect } from './geometry/clip-line.js';
 export { clipGeometryToRect } from './geometry/clip-rect.js';
+export { coordinatesProblem } from './geometry/coordinates-problem.js';
 export { isRingCounterClockwise, orientGeometry, reverseRing } from './geometry/orientation.js';
 export { type RepairResult, repairGeometry } from './geometry/repair.js';
+export { toWkt } from './geometry/to-wkt.js';
 export {
   flipY,
   forEachPosition,
@@ -49,14 +51,7 @@ export {
   transformGeometry,
   translateGeometry,
 } from './geometry/transform.js';
-export {
-  classMappingToJson,
-  type DefaultClassMappingOptions,
-  defaultClassMapping,
-  parseClassMapping,
-} from './operators/class-mapping.js';
 export { type ClipToImageOptions, clipToImage } from './operators/clip-to-image.js';
-export { DERIVED_ID_FACTOR, derivedFeatureId, parseFeatureId } from './operators/derived-id.js';
 export { type GroupByImageOptions, groupByImage, imageBatch } from './operators/group-by-image.js';
 export { type MapClassesOptions, type MultiTermPolicy, mapClasses } from './operators/map-classes.js';
 export { type ImageLookup, type ParseWktOptions, parseWkt } from './operators/parse-wkt.js';
@@ -67,6 +62,13 @@ export { tile } from './operators/tile.js';
 export { type TileGrid, type TileOptions, tileBatch, tileGrid } from './operators/tile-batch.js';
 export { toCytomineSpace } from './operators/to-cytomine-space.js';
 export { type FrameOptions, toImageSpace } from './operators/to-image-space.js';
+export {
+  classMappingToJson,
+  type DefaultClassMappingOptions,
+  defaultClassMapping,
+  parseClassMapping,
+} from './pipeline/class-mapping.js';
+export { DERIVED_ID_FACTOR, derivedFeatureId, parseFeatureId } from './pipeline/derived-id.js';
 export type {
   Canvas,
   ClassDef,
@@ -122,7 +124,6 @@ export {
 } from './upload/prepare-geometry.js';
 export { readUploadSource, type SourceFeature, type UploadSource } from './upload/read-upload-source.js';
 export { type RunUploadOptions, runUpload } from './upload/run-upload.js';
-export { toWkt } from './upload/to-wkt.js';
 export type { DeleteItem, UpdateItem, UploadItem, UploadResult, UploadStatus } from './upload/types.js';
 export { type UpdateAnnotationsOptions, updateAnnotations } from './upload/update-annotations.js';
 export type { UploadSessionOptions } from './upload/upload-session.js';

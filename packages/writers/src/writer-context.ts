@@ -8,8 +8,12 @@ export interface CreateWriterContextOptions {
   out: string | OutputDir;
   /** The class mapping. Default: no classes, `unlabeled` 255. */
   classes?: ClassMapping;
-  /** The project being exported, for writers that name it (COCO supercategory). */
-  project?: { id: number; name: string; ontologyName?: string };
+  /**
+   * The project being exported, for writers that name it (COCO description and supercategory:
+   * its ontology name, else its name). A `Project` from `getProject` fits as is; a null
+   * `ontologyName` counts as none.
+   */
+  project?: { id: number; name: string; ontologyName?: string | null | undefined };
   /** Also receives every warning. Default: warnings are only collected. */
   warn?: WarningSink;
   /** Progress/debug lines. Default: silent. */
@@ -58,6 +62,9 @@ export async function createWriterContext(
     signal: options.signal ?? new AbortController().signal,
     warnings,
   };
-  if (options.project !== undefined) ctx.project = options.project;
+  if (options.project !== undefined) {
+    const { id, name, ontologyName } = options.project;
+    ctx.project = typeof ontologyName === 'string' ? { id, name, ontologyName } : { id, name };
+  }
   return ctx;
 }

@@ -4,6 +4,7 @@ import { defineCommand } from '../context.js';
 /** `cytorx coco-merge DIR|FILE... --out FILE [--file NAME]`: merges the COCO files of export shards. */
 export const cocoMergeCommand = defineCommand({
   command: 'coco-merge <inputs..>',
+  options: [],
   describe: 'merge COCO files (e.g. of `export --shard I/N` runs) into one; categories must agree',
   builder: (y) =>
     y

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import type { ExportSummary } from '@cytorx/writers';
 import { defineCommand } from '../context.js';
 import { progressView, summaryLines } from '../export-progress.js';
+import { checkNumbers, positiveInteger } from '../options.js';
 
 /**
  * `cytorx demo`: the README's main job, offline. Starts the embedded emulator and exports its
@@ -11,6 +12,7 @@ import { progressView, summaryLines } from '../export-progress.js';
  */
 export const demoCommand = defineCommand({
   command: 'demo',
+  options: [],
   describe: "export the embedded emulator's demo project to ./demo-out (offline, no flags needed)",
   builder: (y) =>
     y
@@ -21,7 +23,13 @@ export const demoCommand = defineCommand({
         default: 4096,
         describe:
           'downsample slides by a power of two to fit N px (the demo slides are up to 100,000 px wide)',
-      }),
+      })
+      .check(
+        checkNumbers({
+          generate: [Number.isSafeInteger, 'an integer seed'],
+          'max-size': positiveInteger('number of px'),
+        }),
+      ),
   handler: async (args, ctx) => {
     const [{ listProjects }, { exportProject }, { startEmulator }, { lastValueFrom, tap, toArray }] =
       await Promise.all([
@@ -77,8 +85,10 @@ export const demoCommand = defineCommand({
       }
       const stdout = ctx.io.stdout;
       stdout.write(`Wrote ${files.length} files to ${out}:\n`);
-      for (const [name, n] of folders)
-        stdout.write(`  ${name.padEnd(18)}${name.endsWith('/') ? `${n} files` : ''}\n`);
+      for (const [name, n] of folders) {
+        const count = `${n} file${n === 1 ? '' : 's'}`;
+        stdout.write(`  ${name.endsWith('/') ? `${name.padEnd(18)}${count}` : name}\n`);
+      }
       if (summary !== undefined) for (const line of summaryLines(summary, seconds)) stdout.write(`${line}\n`);
       ctx.message('cytorx demo: done. Try `cytorx emulator` to keep a server running, then `cytorx export`.');
     } finally {

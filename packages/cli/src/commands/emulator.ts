@@ -2,6 +2,7 @@ import type { FaultOptions, GenerateOptions } from '@cytorx/emulator';
 import { AUTH_MODES } from '../auth-modes.js';
 import { defineCommand } from '../context.js';
 import { UsageError } from '../exit-codes.js';
+import { checkNumbers, integerAtLeast } from '../options.js';
 
 /** Resolves when `signal` aborts (the program aborts it on SIGINT/SIGTERM). */
 function untilAborted(signal: AbortSignal | undefined): Promise<void> {
@@ -13,6 +14,7 @@ function untilAborted(signal: AbortSignal | undefined): Promise<void> {
 /** `cytorx emulator`: serves a generated Cytomine dataset until interrupted. */
 export const emulatorCommand = defineCommand({
   command: 'emulator',
+  options: [],
   describe: 'run a Cytomine-compatible test server with a generated dataset (until Ctrl-C)',
   builder: (y) =>
     y
@@ -26,6 +28,8 @@ export const emulatorCommand = defineCommand({
         type: 'string',
         choices: ['spring', 'grails'] as const,
         default: 'spring' as const,
+        describe:
+          'how a batch POST /api/annotation.json answers: spring (Spring cores: always HTTP 200, the status in the body) or grails (legacy core: HTTP 200/206/400)',
       })
       .option('auth-modes', {
         type: 'string',
@@ -35,23 +39,17 @@ export const emulatorCommand = defineCommand({
       })
       .option('failure-rate', { type: 'number', describe: 'fraction 0..1 of requests answered 503/500/502' })
       .option('latency', { type: 'number', describe: 'latency added to each request, ms' })
-      .check((a) => {
-        if (!Number.isInteger(a.port) || a.port < 0 || a.port > 65535)
-          throw new UsageError(`--port must be 0..65535`);
-        for (const [name, v] of [
-          ['projects', a.projects],
-          ['images', a.images],
-          ['annotations', a.annotations],
-        ] as const) {
-          if (v !== undefined && (!Number.isInteger(v) || v < 0))
-            throw new UsageError(`--${name} must be an integer >= 0`);
-        }
-        const rate: unknown = a.failureRate;
-        if (rate !== undefined && (typeof rate !== 'number' || !(rate >= 0 && rate <= 1))) {
-          throw new UsageError('--failure-rate must be between 0 and 1');
-        }
-        return true;
-      }),
+      .check(
+        checkNumbers({
+          port: [(n) => Number.isInteger(n) && n >= 0 && n <= 65535, 'a TCP port 0..65535'],
+          generate: [Number.isSafeInteger, 'an integer seed'],
+          projects: integerAtLeast(0),
+          images: integerAtLeast(0),
+          annotations: integerAtLeast(0),
+          'failure-rate': [(n) => n >= 0 && n <= 1, 'a fraction between 0 and 1'],
+          latency: [(n) => Number.isFinite(n) && n >= 0, 'a number of ms >= 0'],
+        }),
+      ),
   handler: async (args, ctx) => {
     const generate: GenerateOptions = { seed: args.generate };
     if (args.projects !== undefined) generate.projects = args.projects;

@@ -2,11 +2,11 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { CytomineClient } from '@cytorx/core';
 import type { ExportFormat, ExportSummary, Writer } from '@cytorx/writers';
-import { defaultConfigPath, readConfigFile } from '../connection.js';
 import { type CommandContext, defineCommand, type GlobalArgs } from '../context.js';
 import { UsageError } from '../exit-codes.js';
 import { type ProgressMode, progressView, summaryLines } from '../export-progress.js';
-import { checkIds } from '../options.js';
+import { masksOverPilLimit, pilWarning } from '../large-masks.js';
+import { checkIds, checkNumbers, integerAtLeast, positiveInteger } from '../options.js';
 
 const FORMATS: readonly ExportFormat[] = ['geojson', 'mask', 'coco'];
 
@@ -17,6 +17,7 @@ const FORMATS: readonly ExportFormat[] = ['geojson', 'mask', 'coco'];
  */
 export const exportCommand = defineCommand({
   command: 'export',
+  options: ['connection', 'requests', 'paging'],
   describe: 'export a project to GeoJSON, label masks and COCO (resumable, sharded, concurrent)',
   builder: (y) =>
     y
@@ -46,11 +47,13 @@ export const exportCommand = defineCommand({
       })
       .option('multi-term', {
         choices: ['first', 'skip', 'duplicate', 'priority'] as const,
-        describe: 'annotations with several terms (default first)',
+        describe:
+          'annotations with several terms: first (default: the first term decides), priority (the term whose class comes first in classes.json), skip (left out, in the report), duplicate (one feature per term)',
       })
       .option('overlap', {
         choices: ['smaller-on-top', 'order', 'priority'] as const,
-        describe: 'who wins where masks overlap (default smaller-on-top)',
+        describe:
+          'who is on top where annotations overlap in a mask: smaller-on-top (default; equal areas: higher id on top), order (painted by ascending annotation id: the newest on top), priority (the class listed first in classes.json)',
       })
       .option('coords', {
         choices: ['image', 'cytomine'] as const,
@@ -73,7 +76,8 @@ export const exportCommand = defineCommand({
       .option('writer', {
         type: 'string',
         array: true,
-        describe: 'extra writer: built-in name, ./module.js or package',
+        describe:
+          'extra writer: a built-in (coco, geojson, mask: to pass them options), ./module.js or a package name',
       })
       .option('writer-option', {
         type: 'string',
@@ -100,7 +104,19 @@ export const exportCommand = defineCommand({
         describe: 'auto: a bar on stderr when it is a terminal; json: one event per line on stdout',
       })
       .conflicts('zoom', 'max-size')
-      .check(checkIds('project', 'image', 'user', 'tile', 'max-size'))
+      .check(checkIds('project', 'image', 'user'))
+      .check(
+        checkNumbers({
+          'max-size': positiveInteger('number of px'),
+          tile: positiveInteger('number of px'),
+          'tile-overlap': integerAtLeast(0),
+          zoom: integerAtLeast(0),
+          unlabeled: [(n) => Number.isInteger(n) && n >= 1 && n <= 255, 'an integer class id 1..255'],
+          seed: [Number.isSafeInteger, 'an integer'],
+          concurrency: integerAtLeast(1),
+          workers: integerAtLeast(0),
+        }),
+      )
       .check((a) => {
         for (const f of a.format.split(',').map((s) => s.trim())) {
           if (!FORMATS.includes(f as ExportFormat)) {
@@ -144,6 +160,7 @@ export const exportCommand = defineCommand({
     const view = progressView(mode, ctx.io);
     const started = performance.now();
     let summary: ExportSummary | undefined;
+    const masks: string[] = [];
     try {
       const events$ = exportProject(client, {
         project: args.project,
@@ -178,6 +195,7 @@ export const exportCommand = defineCommand({
         events$.pipe(
           tap((e) => {
             view.onEvent(e);
+            if (e.type === 'file' && e.writer === 'mask') masks.push(e.path);
             if (e.type === 'done') summary = e.summary;
           }),
         ),
@@ -187,6 +205,8 @@ export const exportCommand = defineCommand({
       view.finish();
       if (summary !== undefined) {
         for (const line of summaryLines(summary, (performance.now() - started) / 1000)) ctx.message(line);
+        const over = await masksOverPilLimit(summary.out, masks);
+        if (over.length > 0) ctx.message(pilWarning(over));
       }
       await stop();
     }
@@ -202,7 +222,7 @@ async function connect(
   args: GlobalArgs,
   ctx: CommandContext,
 ): Promise<{ client: CytomineClient; stop: () => Promise<void> }> {
-  if (hostConfigured(args, ctx)) return { client: await ctx.client(), stop: async () => undefined };
+  if (await hostConfigured(args, ctx)) return { client: await ctx.client(), stop: async () => undefined };
   const { startEmulator } = await import('@cytorx/emulator');
   const emulator = await startEmulator({ port: 0, dataset: { seed: 42 } });
   ctx.message(
@@ -217,11 +237,13 @@ async function connect(
   return { client, stop: () => emulator.close() };
 }
 
-function hostConfigured(args: GlobalArgs, ctx: CommandContext): boolean {
+async function hostConfigured(args: GlobalArgs, ctx: CommandContext): Promise<boolean> {
   if (args.host !== undefined && args.host !== '') return true;
   const env = ctx.io.env.CYTOMINE_HOST;
   if (env !== undefined && env !== '') return true;
   if (args.config !== undefined) return true; // an explicit file: let the connection report its problems
+  // Loaded here, not at the top: it loads @cytorx/core, which `cytorx --help` does not need.
+  const { defaultConfigPath, readConfigFile } = await import('../connection.js');
   try {
     const file = readConfigFile(defaultConfigPath(ctx.io.env, ctx.io.home), process.platform);
     return file?.host !== undefined && file.host !== '';

@@ -1,9 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { UploadPlan } from '@cytorx/core';
-import { from } from 'rxjs';
 import { defineCommand } from '../context.js';
-import { checkIds } from '../options.js';
+import { checkIds, checkNumbers, positiveInteger } from '../options.js';
 import type { Column } from '../output.js';
 
 /** One line of the per-item report (`--json` / `--ndjson`). */
@@ -77,9 +76,17 @@ export const uploadCommand = defineCommand({
         describe: "first delete this user's annotations with the same terms on the target images",
       })
       .option('ledger', { type: 'string', describe: 'ledger file (default: PATH.cytorx-ledger.jsonl)' })
-      .check(checkIds('project', 'image', 'batch-size', 'max-batch-bytes', 'max-vertices')),
+      .check(checkIds('project', 'image'))
+      .check(
+        checkNumbers({
+          'batch-size': positiveInteger(),
+          'max-batch-bytes': positiveInteger('number of bytes'),
+          'max-vertices': positiveInteger(),
+        }),
+      ),
   handler: async (args, ctx) => {
     const core = await import('@cytorx/core');
+    const { from } = await import('rxjs');
     const cwd = ctx.io.cwd;
     const source = resolve(cwd, args.from);
     const classes =

@@ -4,6 +4,7 @@ import { withoutSecrets } from '../options.js';
 /** `cytorx whoami`: the user the credentials belong to (secret fields never printed). */
 export const whoamiCommand = defineCommand({
   command: 'whoami',
+  options: ['connection', 'requests', 'output'],
   describe: 'show the user the credentials belong to (checks the connection)',
   builder: (y) => y,
   handler: async (_args, ctx) => {

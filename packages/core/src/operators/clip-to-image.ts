@@ -2,8 +2,8 @@ import type { OperatorFunction } from 'rxjs';
 import { InvalidGeometryError } from '../errors/invalid-geometry-error.js';
 import { clipGeometryToRect } from '../geometry/clip-rect.js';
 import type { Feature, WarningSink } from '../pipeline/types.js';
+import { warnFeature } from '../pipeline/warn.js';
 import { flatMapSync } from './flat-map-sync.js';
-import { warnFeature } from './warn.js';
 
 /** Options of {@link clipToImage}. */
 export interface ClipToImageOptions {

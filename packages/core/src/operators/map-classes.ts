@@ -1,11 +1,11 @@
 import type { OperatorFunction } from 'rxjs';
 import { ConfigError } from '../errors/config-error.js';
+import { defaultClassMapping, validateClassMapping } from '../pipeline/class-mapping.js';
+import { DERIVED_ID_FACTOR, derivedFeatureId } from '../pipeline/derived-id.js';
 import type { ClassDef, ClassMapping, Feature, WarningSink } from '../pipeline/types.js';
+import { warnFeature } from '../pipeline/warn.js';
 import type { Term } from '../resources/types.js';
-import { defaultClassMapping, validateClassMapping } from './class-mapping.js';
-import { DERIVED_ID_FACTOR, derivedFeatureId } from './derived-id.js';
 import { flatMapSync } from './flat-map-sync.js';
-import { warnFeature } from './warn.js';
 
 /** How an annotation with several terms is classified by {@link mapClasses}. */
 export type MultiTermPolicy = 'first' | 'skip' | 'duplicate' | 'priority';

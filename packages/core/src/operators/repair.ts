@@ -1,8 +1,8 @@
 import type { OperatorFunction } from 'rxjs';
 import { repairGeometry } from '../geometry/repair.js';
 import type { Feature, WarningSink } from '../pipeline/types.js';
+import { warnFeature } from '../pipeline/warn.js';
 import { flatMapSync } from './flat-map-sync.js';
-import { warnFeature } from './warn.js';
 
 /** Options of {@link repair}. */
 export interface RepairOptions {

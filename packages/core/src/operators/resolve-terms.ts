@@ -1,8 +1,8 @@
 import type { OperatorFunction } from 'rxjs';
 import { defer, map } from 'rxjs';
 import type { Feature, WarningSink } from '../pipeline/types.js';
+import { warnFeature } from '../pipeline/warn.js';
 import type { Term } from '../resources/types.js';
-import { warnFeature } from './warn.js';
 
 /** The ontology's terms: a list, a map by id, or a lookup function. */
 export type TermLookup =

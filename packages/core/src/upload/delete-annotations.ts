@@ -1,4 +1,14 @@
-import { defer, finalize, from, lastValueFrom, mergeMap, type OperatorFunction } from 'rxjs';
+import {
+  catchError,
+  endWith,
+  ignoreElements,
+  map,
+  mergeMap,
+  type Observable,
+  type OperatorFunction,
+  of,
+  throwError,
+} from 'rxjs';
 import type { CytomineClient } from '../client/types.js';
 import { HttpError } from '../errors/http-error.js';
 import type { UploadLedger } from './ledger.js';
@@ -35,31 +45,36 @@ export function deleteAnnotations(
   client: CytomineClient,
   options: DeleteAnnotationsOptions = {},
 ): OperatorFunction<DeleteItem, UploadResult<DeleteItem>> {
-  return (source) =>
-    defer(() => {
-      const abort = new AbortController();
-      const signal = options.signal ? AbortSignal.any([options.signal, abort.signal]) : abort.signal;
-      const remove = async (item: DeleteItem): Promise<UploadResult<DeleteItem>> => {
-        const key = `annotation:${item.annotationId}`;
-        const annotationId = item.annotationId;
-        try {
-          await lastValueFrom(client.request('DELETE', `/api/annotation/${annotationId}.json`, { signal }));
+  const requestOptions = options.signal !== undefined ? { signal: options.signal } : {};
+  // Each DELETE is a cold request: mergeMap unsubscribing it (unsubscribe, source error) aborts it.
+  const remove = (item: DeleteItem): Observable<UploadResult<DeleteItem>> => {
+    const key = `annotation:${item.annotationId}`;
+    const annotationId = item.annotationId;
+    const deleted = (): UploadResult<DeleteItem> => {
+      options.ledger?.markDeleted([annotationId]);
+      return { item, key, status: 'deleted', annotationId };
+    };
+    return client.request('DELETE', `/api/annotation/${annotationId}.json`, requestOptions).pipe(
+      ignoreElements(),
+      endWith(undefined),
+      map(deleted),
+      catchError((error: unknown) => {
+        if (isFatalWriteError(error)) return throwError(() => error);
+        if (error instanceof HttpError && error.status === 404) {
+          // A 404 after a retry: the lost attempt did it.
+          if (error.attempts > 1) return of(deleted());
           options.ledger?.markDeleted([annotationId]);
-          return { item, key, status: 'deleted', annotationId };
-        } catch (error) {
-          if (isFatalWriteError(error)) throw error;
-          if (error instanceof HttpError && error.status === 404) {
-            options.ledger?.markDeleted([annotationId]);
-            return error.attempts > 1
-              ? { item, key, status: 'deleted', annotationId }
-              : { item, key, status: 'skipped', annotationId, reason: 'already absent (404)' };
-          }
-          return { item, key, ...writeFailure(error) };
+          return of<UploadResult<DeleteItem>>({
+            item,
+            key,
+            status: 'skipped',
+            annotationId,
+            reason: 'already absent (404)',
+          });
         }
-      };
-      return source.pipe(
-        mergeMap((item) => from(remove(item)), options.concurrency ?? 4),
-        finalize(() => abort.abort()),
-      );
-    });
+        return of<UploadResult<DeleteItem>>({ item, key, ...writeFailure(error) });
+      }),
+    );
+  };
+  return mergeMap(remove, options.concurrency ?? 4);
 }

@@ -2,10 +2,10 @@ import polygonClipping from 'polygon-clipping';
 import { clipLineToRect } from '../geometry/clip-line.js';
 import { orientGeometry } from '../geometry/orientation.js';
 import { repairGeometry } from '../geometry/repair.js';
+import { toWkt } from '../geometry/to-wkt.js';
 import { flipY, forEachPosition } from '../geometry/transform.js';
 import type { Frame, Geometry, Position } from '../pipeline/types.js';
 import { countVertices, simplifyToCap } from './simplify.js';
-import { toWkt } from './to-wkt.js';
 
 /** What {@link prepareGeometry} needs to know about the target image. */
 export interface ImageSize {

@@ -1,6 +1,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { ConfigError } from '../errors/config-error.js';
+import { coordinatesProblem } from '../geometry/coordinates-problem.js';
 import type { Geometry, Position } from '../pipeline/types.js';
 
 /** One feature read from an upload source, before classes are resolved. */
@@ -62,7 +63,9 @@ function geoJsonFeatures(doc: unknown, file: string, imageFromName: number | und
       GEOMETRY_TYPES.has(g.type) &&
       Array.isArray(g.coordinates)
     ) {
-      out.geometry = g as unknown as Geometry;
+      const problem = coordinatesProblem(g.type, g.coordinates);
+      if (problem === undefined) out.geometry = g as unknown as Geometry;
+      else out.problem = problem;
     } else {
       out.problem =
         isRecord(g) && g.type === 'GeometryCollection'

@@ -1,7 +1,19 @@
-import { defer, finalize, from, lastValueFrom, mergeMap, type OperatorFunction } from 'rxjs';
+import {
+  catchError,
+  defer,
+  endWith,
+  ignoreElements,
+  map,
+  mergeMap,
+  type Observable,
+  type OperatorFunction,
+  of,
+  throwError,
+} from 'rxjs';
 import type { CytomineClient } from '../client/types.js';
 import { isCytorxError } from '../errors/cytorx-error.js';
 import type { Frame } from '../pipeline/types.js';
+import type { ImageInstance } from '../resources/types.js';
 import { prepareGeometry } from './prepare-geometry.js';
 import type { UpdateItem, UploadResult } from './types.js';
 import { UploadSession, type UploadSessionOptions } from './upload-session.js';
@@ -43,49 +55,75 @@ export function updateAnnotations(
   client: CytomineClient,
   options: UpdateAnnotationsOptions = {},
 ): OperatorFunction<UpdateItem, UploadResult<UpdateItem>> {
+  const requestOptions = options.signal !== undefined ? { signal: options.signal } : {};
   return (source) =>
     defer(() => {
-      const abort = new AbortController();
-      const signal = options.signal ? AbortSignal.any([options.signal, abort.signal]) : abort.signal;
-      const session = new UploadSession(client, options, signal);
-      const update = async (item: UpdateItem): Promise<UploadResult<UpdateItem>> => {
+      // The session's signal only serves its own listings, which updates never make.
+      const session = new UploadSession(client, options, options.signal ?? AbortSignal.any([]));
+      // Each PUT is a cold request: mergeMap unsubscribing it (unsubscribe, source error) aborts it.
+      const put = (item: UpdateItem, image: ImageInstance): Observable<UploadResult<UpdateItem>> => {
         const key = `annotation:${item.annotationId}`;
-        let image: { width: number; height: number };
-        try {
-          image = await session.image(item.imageId);
-        } catch (error) {
-          if (isFatalWriteError(error)) throw error;
-          const missing = isCytorxError(error, 'CYTORX_NOT_FOUND');
-          return {
-            item,
-            key,
-            status: missing ? 'refused' : 'failed',
-            reason: missing ? `image ${item.imageId} not found` : String(error),
-          };
-        }
         const prepared = prepareGeometry(item.geometry, image, {
           frame: item.frame ?? options.frame ?? 'image',
           maxVertices: options.maxVertices ?? 2000,
           repair: options.repair ?? true,
         });
-        if (!prepared.ok) return { item, key, status: 'refused', reason: prepared.reason };
+        if (!prepared.ok) return of({ item, key, status: 'refused', reason: prepared.reason });
         const notes = prepared.notes.length > 0 ? { notes: prepared.notes } : {};
-        try {
-          await lastValueFrom(
-            client.request('PUT', `/api/annotation/${item.annotationId}.json`, {
-              body: { id: item.annotationId, location: prepared.wkt, image: item.imageId },
-              signal,
-            }),
+        const body = { id: item.annotationId, location: prepared.wkt, image: item.imageId };
+        return client
+          .request('PUT', `/api/annotation/${item.annotationId}.json`, { body, ...requestOptions })
+          .pipe(
+            ignoreElements(),
+            endWith(undefined),
+            map(
+              (): UploadResult<UpdateItem> => ({
+                item,
+                key,
+                status: 'updated',
+                annotationId: item.annotationId,
+                ...notes,
+              }),
+            ),
+            catchError((error: unknown) =>
+              isFatalWriteError(error)
+                ? throwError(() => error)
+                : of<UploadResult<UpdateItem>>({ item, key, ...writeFailure(error), ...notes }),
+            ),
           );
-          return { item, key, status: 'updated', annotationId: item.annotationId, ...notes };
-        } catch (error) {
-          if (isFatalWriteError(error)) throw error;
-          return { item, key, ...writeFailure(error), ...notes };
-        }
       };
-      return source.pipe(
-        mergeMap((item) => from(update(item)), options.concurrency ?? 4),
-        finalize(() => abort.abort()),
-      );
+      const update = (item: UpdateItem): Observable<UploadResult<UpdateItem>> =>
+        defer(() => session.image(item.imageId)).pipe(
+          catchError((error: unknown) => {
+            if (isFatalWriteError(error)) return throwError(() => error);
+            const missing = isCytorxError(error, 'CYTORX_NOT_FOUND');
+            return throwError(
+              () =>
+                new ImageLookupFailure(missing ? `image ${item.imageId} not found` : String(error), missing),
+            );
+          }),
+          mergeMap((image) => put(item, image)),
+          catchError((error: unknown) =>
+            error instanceof ImageLookupFailure
+              ? of<UploadResult<UpdateItem>>({
+                  item,
+                  key: `annotation:${item.annotationId}`,
+                  status: error.missing ? 'refused' : 'failed',
+                  reason: error.message,
+                })
+              : throwError(() => error),
+          ),
+        );
+      return source.pipe(mergeMap(update, options.concurrency ?? 4));
     });
+}
+
+/** The image of an item could not be fetched (not fatal: the item is refused or failed). */
+class ImageLookupFailure extends Error {
+  constructor(
+    message: string,
+    readonly missing: boolean,
+  ) {
+    super(message);
+  }
 }

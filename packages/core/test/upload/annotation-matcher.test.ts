@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { toWkt } from '../../src/geometry/to-wkt.js';
 import type { Geometry, Position } from '../../src/pipeline/types.js';
 import type { Annotation } from '../../src/resources/types.js';
 import { AnnotationMatcher, parseWktGeometry } from '../../src/upload/annotation-matcher.js';
 import { simplifyToCap } from '../../src/upload/simplify.js';
-import { toWkt } from '../../src/upload/to-wkt.js';
 
 const ann = (id: number, location: string, term: number[], image = 1): Annotation => ({
   id,

@@ -1,8 +1,11 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { type Emulator, startEmulator } from '@cytorx/emulator';
 import { from, lastValueFrom, toArray } from 'rxjs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createClient } from '../../src/client/create-client.js';
 import type { CytomineClient } from '../../src/client/types.js';
+import type { Position } from '../../src/pipeline/types.js';
 import { deleteAnnotations } from '../../src/upload/delete-annotations.js';
 import { openLedger } from '../../src/upload/ledger.js';
 import { updateAnnotations } from '../../src/upload/update-annotations.js';
@@ -107,5 +110,60 @@ describe('deleteAnnotations', () => {
     emu.setFaults({ resetAfterWriteRate: 1, methods: ['DELETE'] });
     const [r] = await lastValueFrom(from([{ annotationId: id }]).pipe(deleteAnnotations(client), toArray()));
     expect(r).toMatchObject({ status: 'deleted', annotationId: id });
+  });
+});
+
+describe('cancellation of updateAnnotations and deleteAnnotations', () => {
+  it('unsubscribing aborts the PUTs and DELETEs in flight (no hand-made controller needed)', async () => {
+    // A server that answers image lookups and holds every write open: a write request is
+    // aborted when the server sees its connection close before any answer.
+    const closed: string[] = [];
+    const pending: string[] = [];
+    const server = createServer((req, res) => {
+      if (req.method === 'GET') {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ id: 7, width: 100, height: 100 }));
+        return;
+      }
+      pending.push(`${req.method} ${req.url}`);
+      res.on('close', () => closed.push(`${req.method} ${req.url}`));
+    });
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    const port = (server.address() as AddressInfo).port;
+    const held = createClient({ host: `http://127.0.0.1:${port}`, publicKey: 'p', privateKey: 's' });
+    try {
+      const square = {
+        type: 'Polygon' as const,
+        coordinates: [
+          [
+            [1, 1],
+            [9, 1],
+            [9, 9],
+            [1, 9],
+            [1, 1],
+          ],
+        ] as Position[][],
+      };
+      const updates = from([{ annotationId: 1, imageId: 7, geometry: square }])
+        .pipe(updateAnnotations(held))
+        .subscribe();
+      const deletes = from([{ annotationId: 2 }, { annotationId: 3 }])
+        .pipe(deleteAnnotations(held))
+        .subscribe();
+      for (let i = 0; i < 200 && pending.length < 3; i++) await new Promise((r) => setTimeout(r, 10));
+      expect(pending.sort()).toEqual([
+        'DELETE /api/annotation/2.json',
+        'DELETE /api/annotation/3.json',
+        'PUT /api/annotation/1.json',
+      ]);
+      updates.unsubscribe();
+      deletes.unsubscribe();
+      for (let i = 0; i < 200 && closed.length < 3; i++) await new Promise((r) => setTimeout(r, 10));
+      expect(closed.sort()).toEqual(pending.sort());
+    } finally {
+      await held.close();
+      server.closeAllConnections();
+      await new Promise<void>((done) => server.close(() => done()));
+    }
   });
 });

@@ -3,6 +3,7 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ConfigError } from '@cytorx/core';
+import { prepareRoot } from './prepare-root.js';
 
 /** A file being written under a temporary name; becomes visible only on `commit()`. */
 export interface AtomicFile {
@@ -73,7 +74,9 @@ function isInside(parent: string, child: string): boolean {
  * server data with {@link safeSegment}.
  *
  * @param root - The directory (relative to the working directory, or absolute).
- * @throws ConfigError `CYTORX_CONFIG` from the returned methods for a path that would leave the directory.
+ * @throws ConfigError `CYTORX_CONFIG` when `root` is a file or cannot be created or written to
+ *   (the message names the folder and what to do), and from the returned methods for a path
+ *   that would leave the directory.
  * @example
  * ```ts
  * import { createOutputDir } from '@cytorx/writers';
@@ -87,7 +90,7 @@ function isInside(parent: string, child: string): boolean {
  */
 export async function createOutputDir(root: string): Promise<OutputDir> {
   const abs = path.resolve(root);
-  await mkdir(abs, { recursive: true });
+  await prepareRoot(abs, TMP_SUFFIX);
   const realRoot = await realpath(abs);
   /** Folders already checked to resolve inside the root. */
   const checkedDirs = new Set<string>();

@@ -1,9 +1,11 @@
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Geometry, Position } from '@cytorx/core';
+import type { Geometry, Position, Project } from '@cytorx/core';
 import {
   type CompressedRle,
   cocoWriter,
+  createWriterContext,
   geometryToRings,
   rasterizeSpans,
   rleArea,
@@ -332,6 +334,18 @@ describe('cocoWriter', () => {
       ...CLASSES.classes.map((c) => ({ id: c.id, name: c.name, supercategory: 'tissue' })),
       { id: 9, name: 'Necrosis', supercategory: 'tissue' },
     ]);
+  });
+
+  it('a project with a null ontologyName (as getProject gives it) names the supercategory after the project', async () => {
+    const root = await mkdtemp(path.join(tmpdir(), 'cytorx-writers-'));
+    const project: Project = { id: 3, name: 'Lung', ontologyName: null };
+    const ctx = await createWriterContext({ out: root, classes: CLASSES, project });
+    expect(ctx.project).toEqual({ id: 3, name: 'Lung' });
+    const img = image(5);
+    await lastValueFrom(from([batch(img, [feature(51, img, square)])]).pipe(writeTo(ctx, cocoWriter())));
+    const coco = await readJson<Coco>(root, 'coco/annotations.json');
+    expect(new Set(coco.categories.map((c) => c.supercategory))).toEqual(new Set(['Lung']));
+    expect(coco.info.description).toBe('cytorx export of Cytomine project Lung');
   });
 
   it('whole-slide canvas (120,000 x 90,000 px): RLE without allocating the canvas', async () => {

@@ -1,13 +1,14 @@
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import type { ClassMapping, Feature, Geometry, ImageBatch, PipelineWarning } from '@cytorx/core';
 import { createOutputDir, type WriterContext } from '@cytorx/writers';
 import { PNG } from 'pngjs';
+import { loadWorkload, type Workload } from '../../../../bench/workloads/workloads.mjs';
 
 export const repoRoot = path.resolve(import.meta.dirname, '../../../..');
-export const sharedBench = path.resolve(repoRoot, '../shared/bench');
+/** The committed rasterizer workloads and golden mask (bench/workloads). */
+export const workloadDir = path.join(repoRoot, 'bench', 'workloads');
 
 export interface TestContext {
   ctx: WriterContext;
@@ -87,14 +88,11 @@ export async function readPng(file: string): Promise<DecodedPng> {
   return { width: png.width, height: png.height, colorType, pixels };
 }
 
-export interface Workload {
-  width: number;
-  height: number;
-  annotations: { class_id: number; polygons: number[][] }[];
-}
+export type { Workload };
 
-export async function readWorkload(name: string): Promise<Workload> {
-  return JSON.parse(gunzipSync(await readFile(path.join(sharedBench, name))).toString('utf8')) as Workload;
+/** A workload by name (`workload-2048-1000`), checked against bench/workloads/digests.json. */
+export function readWorkload(name: string): Workload {
+  return loadWorkload(name);
 }
 
 /** Workload annotations as features (flat rings -> one Polygon each: outer + holes). */

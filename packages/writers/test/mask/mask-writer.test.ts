@@ -11,8 +11,8 @@ import {
   readPng,
   readWorkload,
   rect,
-  sharedBench,
   type TestContext,
+  workloadDir,
   workloadFeatures,
 } from './helpers.js';
 
@@ -32,8 +32,8 @@ async function listFiles(dir: string): Promise<string[]> {
 }
 
 describe('maskWriter golden workload', async () => {
-  const workload = await readWorkload('workload-2048-1000.json.gz');
-  const expected = PNG.sync.read(await readFile(path.join(sharedBench, 'expected-2048-1000.png')));
+  const workload = readWorkload('workload-2048-1000');
+  const expected = PNG.sync.read(await readFile(path.join(workloadDir, 'expected-2048-1000.png')));
   const want = new Uint8Array(expected.width * expected.height);
   for (let i = 0; i < want.length; i++) want[i] = expected.data[i * 4]!;
 

@@ -1,6 +1,6 @@
 import { ConfigError } from '../errors/config-error.js';
-import type { ClassDef, ClassMapping } from '../pipeline/types.js';
 import type { Term } from '../resources/types.js';
+import type { ClassDef, ClassMapping } from './types.js';
 
 /** Options of {@link defaultClassMapping}. */
 export interface DefaultClassMappingOptions {

@@ -1,4 +1,4 @@
-import type { Feature, PipelineWarning, WarningCode, WarningSink } from '../pipeline/types.js';
+import type { Feature, PipelineWarning, WarningCode, WarningSink } from './types.js';
 
 /** Builds a warning about a feature and hands it to the sink (internal helper). */
 export function warnFeature(

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import wkx from 'wkx';
+import { formatCoordinate, toWkt } from '../../src/geometry/to-wkt.js';
 import type { Geometry } from '../../src/pipeline/types.js';
-import { formatCoordinate, toWkt } from '../../src/upload/to-wkt.js';
 
 describe('toWkt', () => {
   it('writes every geometry type as JTS does', () => {
