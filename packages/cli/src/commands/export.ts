@@ -91,7 +91,7 @@ export const exportCommand = defineCommand({
       .option('workers', {
         type: 'number',
         describe:
-          'worker threads making the files, besides the main thread (default: from 4 cores on, one per extra core, at most concurrency-1; else 0)',
+          'worker threads running the image jobs (0 = all in the main thread, which always lists the annotations; default: from 4 cores on, one per extra core, at most --concurrency; else 0). Same files either way',
       })
       .option('resume', { type: 'boolean', describe: 'continue an interrupted export in --out' })
       .option('shard', {

@@ -26,12 +26,14 @@ import { zoomFor } from './zoom-for.js';
 /** Largest canvas `withImages` fetches for one untiled image (the images writer's default). */
 const MAX_IMAGE_PIXELS = 100_000_000;
 /**
- * Exports a Cytomine project to a training dataset and reports progress as events. Composes
- * the public pieces: project → ontology terms → images (filters, shard) → per image, at most
- * `concurrency` at a time: `listAnnotations` (server-side filters, pages fetched concurrently)
- * → `parseWkt` → `toImageSpace` → `resolveTerms` → `mapClasses` → `repair` → `clipToImage` →
- * `scale` (zoom) → one `ImageBatch` per image (empty ones too) → `tileBatch` (with `tile`) →
- * `writeTo(geojson, mask, coco, images?, ...writers)`.
+ * Exports a Cytomine project to a training dataset and reports progress as events. One
+ * pipeline of public pieces: project → ontology terms → images (filters, shard) → at most
+ * `concurrency` image jobs at a time (each: the image's annotations listed with
+ * `listAnnotations`, then `parseWkt` → `toImageSpace` → `resolveTerms` → `mapClasses` →
+ * `repair` → `clipToImage` → `scale` → the image's batch or tiles → `writeTo` with the
+ * built-in writers; in the calling thread, or in `workers` worker threads) → the images and
+ * third-party writers in the calling thread → each image's record → finish (COCO assembled
+ * from the images' parts, report.json, manifest.json).
  *
  * Output in `out`: `classes.json`, `geojson/{imageId}.geojson`, `masks/{imageId}_mask.png`,
  * `coco/annotations.json` (or split files), `images/...` (with `withImages`), tiles as
