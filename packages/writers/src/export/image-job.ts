@@ -101,6 +101,9 @@ export type ImageJobRun = (
  */
 export function imageJobRunner(setup: ImageJobSetup): ImageJobRun {
   const mapping = parseClassMapping(JSON.parse(setup.classes), { source: 'classes' });
+  // Built once per runner and shared by its jobs (their state between images is only counters;
+  // the mask writer keeps its band buffers for the next image).
+  const builtins = builtinWriters(setup);
   let out: Promise<OutputDir> | undefined;
   return async (job, annotations, signal) => {
     out ??= createOutputDir(setup.root);
@@ -123,7 +126,7 @@ export function imageJobRunner(setup: ImageJobSetup): ImageJobRun {
       if (rel.startsWith(`${STATE_DIR}/`)) return;
       files[writer] = [...(files[writer] ?? []), rel];
     };
-    const writers = builtinWriters(setup)
+    const writers = builtins
       .filter(({ writer }) => !job.skip.includes(writer.name))
       .map(({ writer, inFrame }) => trackWriter(writer, onFile, inFrame ? toCytomineBatch : undefined));
     const ctx: WriterContext = {

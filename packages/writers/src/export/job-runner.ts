@@ -6,7 +6,13 @@ import { bufferCount, map, type Observable } from 'rxjs';
 import Tinypool from 'tinypool';
 import { fromErrorData } from './error-data.js';
 import { forFeatures } from './image-features.js';
-import { type ImageJob, type ImageJobResult, type ImageJobSetup, imageJobRunner } from './image-job.js';
+import {
+  type ImageJob,
+  type ImageJobResult,
+  type ImageJobRun,
+  type ImageJobSetup,
+  imageJobRunner,
+} from './image-job.js';
 import type { JobReply, ToJob } from './job-worker.js';
 
 /** Where an export's image jobs run. @internal */
@@ -26,18 +32,24 @@ const CHUNK = 500;
 const WORKER_YOUNG_MB = 8;
 
 /**
- * The image jobs' runner: in the calling thread (`workers` 0), else in a pool of `workers`
- * worker threads (tinypool) running the same job code (`job-worker`). A job's annotations are
- * listed in the calling thread (the client keeps retries, auth and its connection pool) and
- * streamed to the job's worker in chunks, as they arrive, over a `MessagePort` of its own;
- * cancelling the job tells the worker to abort it (its files are discarded). From the
- * TypeScript sources (tests), workers load the sources too, through tsx. @internal
+ * The image jobs' runner: the calling thread runs a job whenever it has none running, and a
+ * pool of `workers` worker threads (tinypool) running the same job code (`job-worker`) takes
+ * the others. A pool job's annotations are listed in the calling thread (the client keeps
+ * retries, auth and its connection pool) and streamed to its worker in chunks, as they
+ * arrive, over a `MessagePort` of its own; cancelling the job tells the worker to abort it
+ * (its files are discarded). From the TypeScript sources (tests), workers load the sources
+ * too, through tsx. @internal
  */
 export function jobRunner(setup: ImageJobSetup, workers: number): JobRunner {
-  if (workers === 0) {
-    const run = imageJobRunner(setup);
-    return { run, close: async () => undefined };
-  }
+  const local = imageJobRunner(setup);
+  if (workers === 0) return { run: local, close: async () => undefined };
+  let localBusy = false;
+  const runLocal: ImageJobRun = (job, annotations, signal) => {
+    localBusy = true;
+    return local(job, annotations, signal).finally(() => {
+      localBusy = false;
+    });
+  };
   const source = import.meta.url.endsWith('.ts');
   const pool = new Tinypool({
     filename: source ? sourceWorker() : fileURLToPath(new URL('./job-worker.js', import.meta.url)),
@@ -56,7 +68,8 @@ export function jobRunner(setup: ImageJobSetup, workers: number): JobRunner {
   });
   let closing: Promise<void> | undefined;
   return {
-    run: (job, annotations, signal) => runInPool(pool, pending, job, annotations, signal),
+    run: (job, annotations, signal) =>
+      localBusy ? runInPool(pool, pending, job, annotations, signal) : runLocal(job, annotations, signal),
     close: () => {
       closing ??= pool.destroy();
       return closing;
@@ -117,9 +130,9 @@ function runInPool(
 }
 
 /**
- * Worker threads by default: from 4 cores on, one per core beyond the first (at most
- * `concurrency`); below, none. @internal
+ * Worker threads by default, besides the calling thread (which runs jobs too): one per core
+ * beyond the first, at most `concurrency - 1`. @internal
  */
 export function defaultWorkers(concurrency: number, cores = availableParallelism()): number {
-  return cores < 4 ? 0 : Math.max(0, Math.min(cores - 1, concurrency));
+  return Math.max(0, Math.min(cores - 1, concurrency - 1));
 }

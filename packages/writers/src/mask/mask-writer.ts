@@ -76,6 +76,8 @@ export function maskWriter(options: MaskWriterOptions = {}): Writer {
   let masks = 0;
   let warnings = 0;
   let compositor: BandCompositor | undefined;
+  /** Band buffers of finished masks, reused by the next ones (at most two per mask in flight). */
+  const spareBands: Uint8Array[] = [];
 
   const warn = (ctx: WriterContext, w: Omit<PipelineWarning, 'stage'>) => {
     warnings++;
@@ -140,7 +142,7 @@ export function maskWriter(options: MaskWriterOptions = {}): Writer {
           await Promise.all(writes);
         };
         compositor ??= new BandCompositor();
-        await paintBands(compositor, ordered, { width, height, rowsPerBand, imageId }, sink);
+        await paintBands(compositor, ordered, { width, height, rowsPerBand, imageId }, sink, spareBands);
         await Promise.all(pending);
         for (const o of opened) await o.png!.end();
         for (const o of opened) await o.file.commit();

@@ -15,16 +15,19 @@ export type BandSink = (
 /**
  * Paints `items` (in paint order) band after band of `rowsPerBand` rows into two alternating
  * buffers: while zlib compresses one band, the next one is painted. An item's rings are
- * dropped after its last band. @internal
+ * dropped after its last band. The buffers come from `spare` when it has them and go back to
+ * it at the end (not on failure). @internal
  */
 export async function paintBands(
   compositor: BandCompositor,
   items: readonly PaintItem[],
   canvas: { width: number; height: number; rowsPerBand: number; imageId: number },
   sink: BandSink,
+  spare: Uint8Array[] = [],
 ): Promise<void> {
   const { width, height, rowsPerBand, imageId } = canvas;
   const stride = width + 1;
+  const size = rowsPerBand * stride;
   const buckets = bandBuckets(items, height, rowsPerBand);
   const bufs: Uint8Array[] = [];
   const inFlight: Promise<unknown>[] = [Promise.resolve(), Promise.resolve()];
@@ -35,7 +38,8 @@ export async function paintBands(
     await inFlight[slot];
     let buf = bufs[slot];
     if (buf === undefined) {
-      buf = new Uint8Array(rowsPerBand * stride);
+      const reused = spare.pop();
+      buf = reused !== undefined && reused.length >= size ? reused.fill(0, 0, size) : new Uint8Array(size);
       bufs[slot] = buf;
     } else buf.fill(0, 0, (r1 - r0) * stride);
     const bucket = buckets[b]!;
@@ -47,6 +51,7 @@ export async function paintBands(
     inFlight[slot] = written;
   }
   await Promise.all(inFlight);
+  spare.push(...bufs);
 }
 
 /** The items (in paint order) each band of `rowsPerBand` rows touches. */
