@@ -1,6 +1,7 @@
 import type { Position } from '../pipeline/types.js';
 import { ringSignedArea } from './area.js';
 import type { BBox } from './bbox.js';
+import { insideRing } from './ring-topology.js';
 
 /** A piece of a ring inside the half-plane: from its entry point to its exit point on the line. */
 interface Chain {
@@ -106,19 +107,6 @@ function clipHalfPlane(
     out.push(ring);
   }
   return out;
-}
-
-/** Even-odd point-in-ring test (open ring). */
-function insideRing(p: Position, ring: ReadonlyArray<Position>): boolean {
-  let inside = false;
-  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
-    const a = ring[i]!;
-    const b = ring[j]!;
-    if (a[1] > p[1] !== b[1] > p[1] && p[0] < ((b[0] - a[0]) * (p[1] - a[1])) / (b[1] - a[1]) + a[0]) {
-      inside = !inside;
-    }
-  }
-  return inside;
 }
 
 /**

@@ -71,6 +71,25 @@ export function orientGeometry(geometry: Geometry): Geometry {
 }
 
 /**
+ * Twice the signed area of `ring` flipped (`y -> height - y`), computed on the fly with the
+ * same arithmetic as {@link ringSignedArea} on the flipped numbers (so the results are equal).
+ */
+function flippedArea(ring: readonly Position[], height: number): number {
+  const n = ring.length;
+  let area = 0;
+  if (n >= 3) {
+    const ox = ring[0]![0];
+    const oy = height - ring[0]![1];
+    for (let i = 1; i < n - 1; i++) {
+      const a = ring[i]!;
+      const b = ring[i + 1]!;
+      area += (a[0] - ox) * (height - b[1] - oy) - (b[0] - ox) * (height - a[1] - oy);
+    }
+  }
+  return area;
+}
+
+/**
  * `orientGeometry(flipY(geometry, height))` in one pass per ring, without the intermediate
  * copy: the flipped ring's signed area is computed on the fly (same arithmetic as
  * {@link ringSignedArea} on the flipped numbers, so the result is identical), then the
@@ -80,16 +99,7 @@ export function orientGeometry(geometry: Geometry): Geometry {
 export function flipYOriented(geometry: Geometry, height: number): Geometry {
   const flipRing = (ring: Position[], wantPositive: boolean): Position[] => {
     const n = ring.length;
-    let area = 0;
-    if (n >= 3) {
-      const ox = ring[0]![0];
-      const oy = height - ring[0]![1];
-      for (let i = 1; i < n - 1; i++) {
-        const a = ring[i]!;
-        const b = ring[i + 1]!;
-        area += (a[0] - ox) * (height - b[1] - oy) - (b[0] - ox) * (height - a[1] - oy);
-      }
-    }
+    const area = flippedArea(ring, height);
     const out: Position[] = new Array(n);
     if (area === 0 || area > 0 === wantPositive || n < 3) {
       for (let i = 0; i < n; i++) out[i] = [ring[i]![0], height - ring[i]![1]];
@@ -133,16 +143,7 @@ export function flipYOriented(geometry: Geometry, height: number): Geometry {
 export function flipYOrientedInPlace(geometry: Geometry, height: number): Geometry {
   const flipRing = (ring: Position[], wantPositive: boolean): void => {
     const n = ring.length;
-    let area = 0;
-    if (n >= 3) {
-      const ox = ring[0]![0];
-      const oy = height - ring[0]![1];
-      for (let i = 1; i < n - 1; i++) {
-        const a = ring[i]!;
-        const b = ring[i + 1]!;
-        area += (a[0] - ox) * (height - b[1] - oy) - (b[0] - ox) * (height - a[1] - oy);
-      }
-    }
+    const area = flippedArea(ring, height);
     const first = ring[0];
     const last = ring[n - 1];
     const closed =

@@ -1,4 +1,5 @@
 import type { Position } from '../pipeline/types.js';
+import { insideRing } from './ring-topology.js';
 
 /** Relative margin below which a cross product is not trusted (rounding is ~1e-15 relative). */
 const MARGIN = 1e-9;
@@ -68,8 +69,8 @@ export function isSimplePolygon(rings: readonly (readonly Position[])[]): boolea
   }
   const shell = rings[0]!;
   for (let h = 1; h < rings.length; h++) {
-    if (!inside(rings[h]![0]!, shell)) return false;
-    for (let k = 1; k < rings.length; k++) if (k !== h && inside(rings[h]![0]!, rings[k]!)) return false;
+    if (!insideRing(rings[h]![0]!, shell)) return false;
+    for (let k = 1; k < rings.length; k++) if (k !== h && insideRing(rings[h]![0]!, rings[k]!)) return false;
   }
   return true;
 }
@@ -121,15 +122,4 @@ function side(a: Position, b: Position, c: Position): number {
   const cross = ux * vy - uy * vx;
   const margin = MARGIN * (Math.abs(ux) + Math.abs(uy)) * (Math.abs(vx) + Math.abs(vy));
   return cross > margin ? 1 : cross < -margin ? -1 : 0;
-}
-
-/** Even-odd point in ring (the point is known not to lie on the ring). */
-function inside(p: Position, ring: readonly Position[]): boolean {
-  let result = false;
-  for (let i = 0; i + 1 < ring.length; i++) {
-    const [x0, y0] = ring[i]!;
-    const [x1, y1] = ring[i + 1]!;
-    if (y0 > p[1] !== y1 > p[1] && p[0] < x0 + ((p[1] - y0) * (x1 - x0)) / (y1 - y0)) result = !result;
-  }
-  return result;
 }
