@@ -32,6 +32,7 @@ export { type GeojsonWriterOptions, geojsonWriter } from './geojson/geojson-writ
 export { type ImagesWriterOptions, imagesWriter } from './images/images-writer.js';
 export type { OverlapPolicy } from './mask/composite.js';
 export { type MaskWriterOptions, maskWriter } from './mask/mask-writer.js';
+export { type OmeZarrWriterOptions, omeZarrWriter } from './ome-zarr/ome-zarr-writer.js';
 export { geometryToRings } from './raster/geometry-to-rings.js';
 export { rasterizeSpans } from './raster/rasterize.js';
 export { type RasterBand, Rasterizer, type RasterSubject, type SpanCallback } from './raster/rasterizer.js';

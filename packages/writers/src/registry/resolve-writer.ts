@@ -12,7 +12,7 @@ import { parseWriterOptions, type WriterOptionsInput } from './parse-writer-opti
 export interface ResolveWriterOptions {
   /** Directory module paths and package names are resolved from. Default `process.cwd()`. */
   cwd?: string;
-  /** Built-in writers by name. Default: `geojson`, `mask`, `coco`. */
+  /** Built-in writers by name. Default: `geojson`, `mask`, `coco`, `ome-zarr`. */
   builtins?: Readonly<Record<string, WriterFactory<never>>>;
 }
 
@@ -22,11 +22,11 @@ type AnyFactory = (options?: any) => unknown;
 const PACKAGE_NAME = /^(?:@[a-z0-9~][\w.~-]*\/)?[a-z0-9~][\w.~-]*(?:\/[\w.~/-]+)?$/i;
 
 /**
- * The names of the built-in writers (`geojson`, `mask`, `coco`).
+ * The names of the built-in writers (`geojson`, `mask`, `coco`, `ome-zarr`).
  * @example
  * ```ts
  * import { builtinWriterNames } from '@cytorx/writers';
- * builtinWriterNames(); // ['coco', 'geojson', 'mask']
+ * builtinWriterNames(); // ['coco', 'geojson', 'mask', 'ome-zarr']
  * ```
  */
 export function builtinWriterNames(): string[] {
@@ -35,7 +35,7 @@ export function builtinWriterNames(): string[] {
 
 /**
  * Finds a writer factory from a user's `--writer` value, without calling it:
- * 1. a built-in name (`geojson`, `mask`, `coco`);
+ * 1. a built-in name (`geojson`, `mask`, `coco`, `ome-zarr`);
  * 2. a module path: starts with `./`, `../`, `/`, a drive letter or `file:`, or is an existing
  *    `.js`/`.mjs`/`.cjs` file relative to `cwd`;
  * 3. a package name (`cytorx-writer-yolo`, `@lab/writer`, with an optional subpath), resolved
@@ -45,7 +45,7 @@ export function builtinWriterNames(): string[] {
  * `writer` or `createWriter`. A default export that is already a writer object is accepted.
  *
  * @param spec - The name, path or package.
- * @param options - `cwd` (default `process.cwd()`), `builtins` (default the three built-ins).
+ * @param options - `cwd` (default `process.cwd()`), `builtins` (default the built-ins).
  * @throws ConfigError `CYTORX_CONFIG` when nothing matches, the module fails to load, or it exports no factory.
  * @example
  * ```ts

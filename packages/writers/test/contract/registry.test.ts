@@ -53,7 +53,7 @@ async function optionsSeen(spec: string, options?: Parameters<typeof resolveWrit
 
 describe('resolveWriter', () => {
   it('resolves the built-ins', async () => {
-    expect(builtinWriterNames()).toEqual(['coco', 'geojson', 'mask']);
+    expect(builtinWriterNames()).toEqual(['coco', 'geojson', 'mask', 'ome-zarr']);
     for (const name of builtinWriterNames()) {
       const w = await resolveWriter(name);
       expect(w.name).toBe(name);
