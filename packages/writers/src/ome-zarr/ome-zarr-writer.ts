@@ -14,7 +14,7 @@ import { ChunkWriter } from './chunk-writer.js';
 import { labelImageAttrs, ZGROUP, zarrayJson } from './ngff-metadata.js';
 import { levelItems, paintLevel } from './paint-level.js';
 import { pyramidLevels } from './pyramid-levels.js';
-import { removeInside } from './remove-inside.js';
+import { removeFiles } from './remove-files.js';
 
 /** Options of {@link omeZarrWriter} (plain data). */
 export interface OmeZarrWriterOptions {
@@ -64,10 +64,10 @@ const IN_FLIGHT = 8;
  * width bytes, 100 MB for a 100,000 px wide canvas) and cut into `chunkSize`² chunks,
  * zlib-compressed in the thread pool while the next band is painted. Chunks whose pixels are
  * all background are left out (`fill_value` 0). Every file is written through `ctx.out`
- * (atomic); an image's folder is emptied before it is written (so a rerun or a resumed export
- * leaves no stale chunk) and its `.zgroup`/`.zattrs` come last, so a folder with `.zattrs` is
- * complete. On failure or abort (`ctx.signal`, checked between bands) the image's folder is
- * removed. Skipped features are reported as warnings, as by the mask writer; contested pixels
+ * (atomic); the files of an image's folder are removed before it is written (so a rerun or a
+ * resumed export leaves no stale chunk) and its `.zgroup`/`.zattrs` come last, so a folder with
+ * `.zattrs` is complete. On failure or abort (`ctx.signal`, checked between bands) the files
+ * written for the image are removed (empty folders stay). Skipped features are reported as warnings, as by the mask writer; contested pixels
  * are counted on level 0. Tiled batches are refused: the format is already chunked.
  *
  * @param options see {@link OmeZarrWriterOptions}; defaults: `overlap: 'smaller-on-top'`,
@@ -147,7 +147,7 @@ export function omeZarrWriter(options: OmeZarrWriterOptions = {}): Writer {
 
       const written: string[] = [];
       let chunks: ChunkWriter | undefined;
-      await removeInside(ctx.out, root); // stale chunks of an earlier run must not survive
+      await removeFiles(ctx.out, root); // stale chunks of an earlier run must not survive
       try {
         for (const lv of levels) {
           const dir = `${root}/${lv.index}`;
@@ -183,7 +183,7 @@ export function omeZarrWriter(options: OmeZarrWriterOptions = {}): Writer {
         written.push(`${root}/.zgroup`, `${root}/.zattrs`);
       } catch (err) {
         await chunks?.flush().catch(() => {});
-        await removeInside(ctx.out, root).catch(() => {});
+        await removeFiles(ctx.out, root).catch(() => {});
         throw err;
       }
       files.push(...written);
