@@ -77,7 +77,7 @@ export const exportCommand = defineCommand({
         type: 'string',
         array: true,
         describe:
-          'extra writer: a built-in (coco, geojson, mask: to pass them options), ./module.js or a package name',
+          'extra writer: a built-in (coco, geojson, mask: to pass them options; ome-zarr: OME-Zarr label pyramids), ./module.js or a package name',
       })
       .option('writer-option', {
         type: 'string',
@@ -118,7 +118,13 @@ export const exportCommand = defineCommand({
         }),
       )
       .check((a) => {
-        for (const f of a.format.split(',').map((s) => s.trim())) {
+        const formats = a.format.split(',').map((s) => s.trim());
+        if (a.tile !== undefined && [...formats, ...(a.writer ?? [])].includes('ome-zarr')) {
+          throw new UsageError(
+            '--tile cannot be used with ome-zarr: OME-Zarr is already chunked (--zoom or --max-size choose its finest level)',
+          );
+        }
+        for (const f of formats) {
           if (!FORMATS.includes(f as ExportFormat)) {
             throw new UsageError(`--format: unknown format "${f}" (${FORMATS.join(', ')})`);
           }
