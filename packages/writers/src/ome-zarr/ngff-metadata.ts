@@ -22,13 +22,14 @@ export const ZGROUP = `${JSON.stringify({ zarr_format: 2 })}\n`;
  * zarr-python reads without plugins), `fill_value` 0 (chunks left out read as background).
  * @internal
  */
-export function zarrayJson(level: PyramidLevel, chunkSize: number, compressionLevel: number): string {
+export function zarrayJson(level: PyramidLevel, chunkSize: number): string {
   const meta = {
     zarr_format: 2,
     shape: [level.height, level.width],
     chunks: [chunkSize, chunkSize],
     dtype: '|u1',
-    compressor: { id: 'zlib', level: compressionLevel },
+    // Decoders ignore the level; with the run-length strategy every level 1..9 gives the same bytes.
+    compressor: { id: 'zlib', level: 1 },
     fill_value: 0,
     order: 'C',
     filters: null,

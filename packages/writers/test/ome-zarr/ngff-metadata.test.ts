@@ -72,7 +72,7 @@ describe('OME-NGFF 0.4 metadata', () => {
       shape: [130, 200],
       chunks: [32, 32],
       dtype: '|u1',
-      compressor: { id: 'zlib', level: 6 },
+      compressor: { id: 'zlib', level: 1 },
       fill_value: 0,
       order: 'C',
       filters: null,

@@ -244,7 +244,6 @@ describe('omeZarrWriter files', () => {
     expect(() => omeZarrWriter({ chunkSize: 10 })).toThrow(
       /chunkSize must be an integer 16\.\.16384, got 10/,
     );
-    expect(() => omeZarrWriter({ compressionLevel: 11 })).toThrow(/compressionLevel/);
     expect(() => omeZarrWriter({ overlap: 'x' as never })).toThrow(/overlap must be one of/);
     const bad = await Promise.resolve()
       .then(() => omeZarrWriter({ directory: '' }))
