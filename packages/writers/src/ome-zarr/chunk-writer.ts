@@ -1,8 +1,5 @@
-import { promisify } from 'node:util';
-import { constants, deflate } from 'node:zlib';
 import type { OutputDir } from '../fs/output-dir.js';
-
-const deflateAsync = promisify(deflate);
+import { ZlibPieces } from './zlib-pieces.js';
 
 /** What a {@link ChunkWriter} wrote. @internal */
 export interface ChunkStats {
@@ -13,72 +10,104 @@ export interface ChunkStats {
 }
 
 /**
- * Cuts painted bands of Zarr arrays into `chunkSize`² chunks and writes them as
- * `{dir}/{row}/{col}` (zlib, each file atomic through the output directory). A chunk whose
- * pixels are all 0 is left out (the array's `fill_value` is 0); edge chunks are padded with 0,
- * as Zarr v2 stores every chunk at full size. Chunks are deflated with zlib's run-length strategy
- * (`Z_RLE`: a plain zlib stream to any reader, about ten times faster than the default strategy
- * on label images, and as small). Each chunk is copied out of the band before
- * {@link band} returns (and the band zeroed), so the caller may repaint it at once; at most `maxInFlight`
- * chunks are being compressed or written at a time (the zlib thread pool works while the next
- * band is painted). @internal
+ * Turns painted bands of rows into the `chunkSize`² chunks of Zarr arrays, written as
+ * `{dir}/{row}/{col}` (one zlib stream each, every file atomic through the output directory).
+ * The bands of one chunk row come one after the other ({@link rows}, at most `pieceRows` rows
+ * each); each band's share of a chunk is deflated as soon as it comes (zlib's run-length
+ * strategy, in the thread pool) and only the compressed pieces are kept until the chunk row
+ * ends ({@link endRow}), so memory holds one band, not a row of chunks. A chunk whose pixels
+ * are all 0 is left out (the array's `fill_value` is 0); edge chunks are padded with 0, as Zarr
+ * v2 stores every chunk at full size. At most `maxInFlight` pieces or chunk files are being
+ * compressed or written at a time. @internal
  */
 export class ChunkWriter {
   readonly stats: ChunkStats = { chunks: 0, bytes: 0 };
   /** Relative paths of the chunk files written, in the order they were committed. */
   readonly files: string[] = [];
+  /** `chunkSize` zero bytes, to compare row segments with. */
   private readonly zero: Buffer;
-  private readonly inFlight: Promise<void>[] = [];
-  /** Chunk buffers whose compression is done (zero), at most `maxInFlight` + 1 in all. */
+  /** Deflated zero runs by length, shared by every chunk. */
+  private readonly zeros = new Map<number, Buffer>();
+  private readonly inFlight: Promise<unknown>[] = [];
+  /** Piece buffers (`pieceRows` x `chunkSize`, zero) free for the next piece. */
   private readonly free: Buffer[] = [];
+  /** The chunks of the current chunk row that have a label so far, by column. */
+  private columns: Array<ZlibPieces | undefined> = [];
+  /** Rows of the current chunk row received so far. */
+  private received = 0;
 
   constructor(
     private readonly out: OutputDir,
     private readonly chunkSize: number,
+    private readonly pieceRows: number,
     private readonly maxInFlight = 8,
   ) {
     this.zero = Buffer.alloc(chunkSize);
   }
 
   /**
-   * Writes the chunks of band row `chunkRow` of the array in `dir`: rows `[0, rows)` of `buf`, laid out as PNG rows
-   * (`stride` = width + 1 bytes: a filter byte, then `width` samples), and sets those rows back
-   * to 0, touching only the labelled row segments: the band is all background on return, ready
-   * for the next one, at a cost that follows the labelled area rather than the band's.
+   * Takes rows `[0, rows)` of `buf` (laid out as PNG rows: `stride` = width + 1 bytes, a filter
+   * byte then `width` samples) as the next rows of the current chunk row, and sets them back to
+   * 0, touching only the labelled row segments: `buf` is all background on return, at a cost
+   * that follows the labelled area. `empty`: nothing was painted there (not scanned).
    */
-  async band(
-    dir: string,
-    buf: Uint8Array,
-    stride: number,
-    width: number,
-    rows: number,
-    chunkRow: number,
-  ): Promise<void> {
+  async rows(buf: Uint8Array, stride: number, width: number, rows: number, empty = false): Promise<void> {
     const cs = this.chunkSize;
     const view = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
-    const cols = Math.ceil(width / cs);
-    for (let col = 0; col < cols; col++) {
-      const x0 = col * cs;
+    for (let col = 0, x0 = 0; x0 < width; col++, x0 += cs) {
       const w = Math.min(cs, width - x0);
-      // Only the labelled row segments are copied into the (zero) chunk: label images are sparse.
-      let chunk: Buffer | undefined;
-      for (let y = 0; y < rows; y++) {
-        const at = y * stride + 1 + x0;
-        if (view.compare(this.zero, 0, w, at, at + w) === 0) continue;
-        chunk ??= this.free.pop() ?? Buffer.alloc(cs * cs);
-        view.copy(chunk, y * cs, at, at + w);
-        view.fill(0, at, at + w);
+      let first = empty ? rows : 0;
+      while (first < rows && isZero(view, this.zero, first * stride + 1 + x0, w)) first++;
+      let chunk = this.columns[col];
+      if (first === rows) {
+        chunk?.addZeros(rows * cs); // no label here
+        continue;
       }
-      if (chunk === undefined) continue; // all background: left out
-      const rel = `${dir}/${chunkRow}/${col}`;
-      if (this.inFlight.length >= this.maxInFlight) await this.inFlight.shift();
-      const done = this.write(rel, chunk);
-      done.catch(() => {}); // awaited in turn, or by flush()
-      this.inFlight.push(done);
+      if (chunk === undefined) {
+        chunk = new ZlibPieces(this.zeros);
+        chunk.addZeros(this.received * cs); // the rows above, all background
+        this.columns[col] = chunk;
+      }
+      const piece = this.free.pop() ?? Buffer.alloc(this.pieceRows * cs);
+      chunk.sumZeros(first * cs);
+      for (let y = first; y < rows; y++) {
+        const at = y * stride + 1 + x0;
+        if (y > first && isZero(view, this.zero, at, w)) {
+          chunk.sumZeros(cs);
+          continue;
+        }
+        view.copy(piece, y * cs, at, at + w);
+        view.fill(0, at, at + w);
+        chunk.sum(piece, y * cs, y * cs + w);
+        chunk.sumZeros(cs - w);
+      }
+      await this.room();
+      const used = piece.subarray(0, rows * cs);
+      this.track(
+        chunk.add(used, true).finally(() => {
+          used.fill(0);
+          this.free.push(piece);
+        }),
+      );
+    }
+    this.received += rows;
+  }
+
+  /** Ends the current chunk row, row `chunkRow` of the array in `dir`: writes its chunks with a label. */
+  async endRow(dir: string, chunkRow: number): Promise<void> {
+    const full = this.chunkSize * this.chunkSize;
+    const columns = this.columns;
+    this.columns = [];
+    this.received = 0;
+    for (const [col, chunk] of columns.entries()) {
+      if (chunk === undefined) continue;
+      chunk.addZeros(full - chunk.length); // rows below the image's edge
+      await this.room();
+      this.track(this.write(`${dir}/${chunkRow}/${col}`, chunk));
     }
   }
 
-  /** Waits until every chunk started is written; rejects with the first failure. */
+  /** Waits until every piece and chunk started is written; rejects with the first failure. */
   async flush(): Promise<void> {
     const pending = this.inFlight.splice(0);
     const results = await Promise.allSettled(pending);
@@ -86,17 +115,27 @@ export class ChunkWriter {
     if (failed !== undefined) throw (failed as PromiseRejectedResult).reason;
   }
 
-  private async write(rel: string, chunk: Buffer): Promise<void> {
-    let data: Buffer;
-    try {
-      // A small output buffer: a label chunk compresses to a few kB, and each call allocates one.
-      data = await deflateAsync(chunk, { strategy: constants.Z_RLE, chunkSize: 4096 });
-    } finally {
-      this.free.push(chunk.fill(0)); // reused by a later chunk
-    }
+  /** Keeps `task` to be awaited in turn (handled now: a failure surfaces when it is awaited). */
+  private track(task: Promise<unknown>): void {
+    task.catch(() => {});
+    this.inFlight.push(task);
+  }
+
+  /** Waits for the oldest task while `maxInFlight` are running. */
+  private async room(): Promise<void> {
+    while (this.inFlight.length >= this.maxInFlight) await this.inFlight.shift();
+  }
+
+  private async write(rel: string, chunk: ZlibPieces): Promise<void> {
+    const data = await chunk.finish();
     await this.out.writeFile(rel, data);
     this.files.push(rel);
     this.stats.chunks++;
     this.stats.bytes += data.length;
   }
+}
+
+/** True when `buf[at, at + w)` is all 0 (memcmp with `zero`). */
+function isZero(buf: Buffer, zero: Buffer, at: number, w: number): boolean {
+  return buf.compare(zero, 0, w, at, at + w) === 0;
 }

@@ -25,7 +25,7 @@ export interface OmeZarrWriterOptions {
   directory?: string;
   /**
    * Chunk side in pixels (chunks are square); also where the pyramid stops: the coarsest level
-   * fits in one chunk. Integer 16..16384; default 1024.
+   * fits in one chunk. A power of two, 16..16384; default 1024.
    */
   chunkSize?: number;
 }
@@ -45,8 +45,10 @@ interface ImageDetails {
 }
 
 const POLICIES: readonly OverlapPolicy[] = ['smaller-on-top', 'order', 'priority'];
-/** Chunks being compressed or written at a time (each holds chunkSize² bytes). */
-const IN_FLIGHT = 4;
+/** Pieces of chunks being compressed, or chunk files written, at a time. */
+const IN_FLIGHT = 8;
+/** Rows painted at a time (a band holds BAND_ROWS x (width + 1) bytes: 25 MB at 100,000 px). */
+const BAND_ROWS = 256;
 
 /**
  * The OME-Zarr label writer: per image, an OME-NGFF 0.4 multiscale label image
@@ -59,10 +61,11 @@ const IN_FLIGHT = 4;
  * `scale` and `translation`, in micrometres when the image has `physicalSizeX`) and
  * `image-label` (`colors` from the classes' term colours, `properties` naming the classes).
  *
- * Streaming: each level is painted band by band (`chunkSize` rows; memory about chunkSize ×
- * width bytes, 100 MB for a 100,000 px wide canvas) and cut into `chunkSize`² chunks,
- * zlib-compressed (run-length strategy) in the thread pool while the next band is painted. Chunks whose pixels are
- * all background are left out (`fill_value` 0). Every file is written through `ctx.out`
+ * Streaming: each level is painted band by band (256 rows: 25 MB for a 100,000 px wide
+ * canvas); each band's share of a chunk is zlib-compressed at once (run-length strategy, in the
+ * thread pool while the next band is painted) and only the compressed pieces wait for the rest
+ * of their chunk; every ring is kept once, packed (8 bytes a coordinate), for all levels.
+ * Chunks whose pixels are all background are left out (`fill_value` 0). Every file is written through `ctx.out`
  * (atomic); the files of an image's folder are removed before it is written (so a rerun or a
  * resumed export leaves no stale chunk) and its `.zgroup`/`.zattrs` come last, so a folder with
  * `.zattrs` is complete. On failure or abort (`ctx.signal`, checked between bands) the files
@@ -92,9 +95,14 @@ export function omeZarrWriter(options: OmeZarrWriterOptions = {}): Writer {
   if (typeof directory !== 'string' || directory === '') {
     throw new ConfigError(`ome-zarr writer: directory must be a non-empty string, got ${String(directory)}`);
   }
-  if (!Number.isInteger(chunkSize) || chunkSize < 16 || chunkSize > 16384) {
+  if (
+    !Number.isInteger(chunkSize) ||
+    chunkSize < 16 ||
+    chunkSize > 16384 ||
+    (chunkSize & (chunkSize - 1)) !== 0
+  ) {
     throw new ConfigError(
-      `ome-zarr writer: chunkSize must be an integer 16..16384, got ${String(chunkSize)}`,
+      `ome-zarr writer: chunkSize must be a power of two 16..16384, got ${String(chunkSize)}`,
     );
   }
 
@@ -145,11 +153,12 @@ export function omeZarrWriter(options: OmeZarrWriterOptions = {}): Writer {
       const ordered = unpackPaintJob(job).items;
 
       const written: string[] = [];
-      const chunks = new ChunkWriter(ctx.out, chunkSize, IN_FLIGHT);
+      const bandRows = Math.min(BAND_ROWS, chunkSize);
+      const chunks = new ChunkWriter(ctx.out, chunkSize, bandRows, IN_FLIGHT);
       await removeFiles(ctx.out, root); // stale chunks of an earlier run must not survive
       try {
-        // One band buffer for every level (the later ones are smaller): chunkSize rows of level 0.
-        const band = new Uint8Array(Math.min(chunkSize, height) * (width + 1));
+        // One band buffer for every level (the later ones are smaller): bandRows rows of level 0.
+        const band = new Uint8Array(Math.min(bandRows, height) * (width + 1));
         compositor ??= new BandCompositor();
         for (const lv of levels) {
           if (lv.index > 0) halve(job.coords);
@@ -157,7 +166,8 @@ export function omeZarrWriter(options: OmeZarrWriterOptions = {}): Writer {
           const before = chunks.stats.chunks;
           const context = { imageId, signal: ctx.signal, dir };
           const items = levelItems(ordered, lv);
-          const contested = await paintLevel(compositor, items, lv, chunkSize, band, chunks, context);
+          const rows = { chunkSize, bandRows };
+          const contested = await paintLevel(compositor, items, lv, rows, band, chunks, context);
           if (lv.index === 0) stats.contestedPixels = contested;
           await ctx.out.writeFile(`${dir}/.zarray`, zarrayJson(lv, chunkSize));
           ctx.logger.debug(

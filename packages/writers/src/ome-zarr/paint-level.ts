@@ -28,10 +28,11 @@ export function levelItems(items: readonly PaintItem[], level: PyramidLevel): Pa
 }
 
 /**
- * Paints `items` (in paint order, rings made) on `level`, one band of `chunkSize` rows at a
- * time, into the start of `band` (all 0, at least `min(chunkSize, height)` x (width + 1)
- * bytes: the caller reuses level 0's for every level) and hands each band to `chunks`, which
- * leaves it zero again. Returns the contested pixels of the level.
+ * Paints `items` (in paint order, rings made) on `level`, one band of `bandRows` rows at a time
+ * (`bandRows` divides `chunkSize`), into the start of `band` (all 0, at least
+ * `min(bandRows, height)` x (width + 1) bytes: the caller reuses level 0's for every level),
+ * and hands each band to `chunks`, which leaves it zero again, ending each chunk row. Returns
+ * the contested pixels of the level.
  * @throws {AbortedError} `CYTORX_ABORTED` between bands once `signal` aborts.
  * @internal
  */
@@ -39,15 +40,16 @@ export async function paintLevel(
   compositor: BandCompositor,
   items: readonly PaintItem[],
   level: PyramidLevel,
-  chunkSize: number,
+  rows: { chunkSize: number; bandRows: number },
   band: Uint8Array,
   chunks: ChunkWriter,
   context: { imageId: number; signal: AbortSignal; dir: string },
 ): Promise<number> {
   const { width, height } = level;
+  const { chunkSize, bandRows } = rows;
   const stride = width + 1;
-  const buf = band.subarray(0, Math.min(chunkSize, height) * stride);
-  const buckets = bandBuckets(items, height, chunkSize);
+  const buf = band.subarray(0, Math.min(bandRows, height) * stride);
+  const buckets = bandBuckets(items, height, bandRows);
   let contested = 0;
   for (let b = 0; b < buckets.length; b++) {
     if (context.signal.aborted) {
@@ -55,11 +57,11 @@ export async function paintLevel(
     }
     const bucket = buckets[b]!;
     buckets[b] = [];
-    if (bucket.length === 0) continue; // every chunk of the band is background
-    const r0 = b * chunkSize;
-    const r1 = Math.min(height, r0 + chunkSize);
-    contested += compositor.paint(bucket, width, height, r0, r1, buf, context.imageId);
-    await chunks.band(context.dir, buf, stride, width, r1 - r0, b);
+    const r0 = b * bandRows;
+    const r1 = Math.min(height, r0 + bandRows);
+    if (bucket.length > 0) contested += compositor.paint(bucket, width, height, r0, r1, buf, context.imageId);
+    await chunks.rows(buf, stride, width, r1 - r0, bucket.length === 0);
+    if (r1 % chunkSize === 0 || r1 === height) await chunks.endRow(context.dir, Math.floor(r0 / chunkSize));
   }
   await chunks.flush();
   return contested;
