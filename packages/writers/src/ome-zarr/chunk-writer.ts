@@ -14,11 +14,10 @@ export interface ChunkStats {
  * `{dir}/{row}/{col}` (one zlib stream each, every file atomic through the output directory).
  * The bands of one chunk row come one after the other ({@link rows}, at most `pieceRows` rows
  * each); each band's share of a chunk is deflated as soon as it comes (zlib's run-length
- * strategy, in the thread pool) and only the compressed pieces are kept until the chunk row
- * ends ({@link endRow}), so memory holds one band, not a row of chunks. A chunk whose pixels
- * are all 0 is left out (the array's `fill_value` is 0); edge chunks are padded with 0, as Zarr
- * v2 stores every chunk at full size. At most `maxInFlight` pieces or chunk files are being
- * compressed or written at a time. @internal
+ * strategy) and only the compressed pieces are kept until the chunk row ends ({@link endRow}),
+ * so memory holds one band, not a row of chunks. A chunk whose pixels are all 0 is left out
+ * (the array's `fill_value` is 0); edge chunks are padded with 0, as Zarr v2 stores every
+ * chunk at full size. At most `maxInFlight` chunk files are being written at a time. @internal
  */
 export class ChunkWriter {
   readonly stats: ChunkStats = { chunks: 0, bytes: 0 };
@@ -29,8 +28,8 @@ export class ChunkWriter {
   /** Deflated zero runs by length, shared by every chunk. */
   private readonly zeros = new Map<number, Buffer>();
   private readonly inFlight: Promise<unknown>[] = [];
-  /** Piece buffers (`pieceRows` x `chunkSize`, zero) free for the next piece. */
-  private readonly free: Buffer[] = [];
+  /** The rows of one chunk in one band (`pieceRows` x `chunkSize`), zero between uses. */
+  private readonly piece: Buffer;
   /** The chunks of the current chunk row that have a label so far, by column. */
   private columns: Array<ZlibPieces | undefined> = [];
   /** Rows of the current chunk row received so far. */
@@ -39,10 +38,11 @@ export class ChunkWriter {
   constructor(
     private readonly out: OutputDir,
     private readonly chunkSize: number,
-    private readonly pieceRows: number,
+    pieceRows: number,
     private readonly maxInFlight = 8,
   ) {
     this.zero = Buffer.alloc(chunkSize);
+    this.piece = Buffer.alloc(pieceRows * chunkSize);
   }
 
   /**
@@ -51,7 +51,7 @@ export class ChunkWriter {
    * 0, touching only the labelled row segments: `buf` is all background on return, at a cost
    * that follows the labelled area. `empty`: nothing was painted there (not scanned).
    */
-  async rows(buf: Uint8Array, stride: number, width: number, rows: number, empty = false): Promise<void> {
+  rows(buf: Uint8Array, stride: number, width: number, rows: number, empty = false): void {
     const cs = this.chunkSize;
     const view = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
     for (let col = 0, x0 = 0; x0 < width; col++, x0 += cs) {
@@ -68,7 +68,7 @@ export class ChunkWriter {
         chunk.addZeros(this.received * cs); // the rows above, all background
         this.columns[col] = chunk;
       }
-      const piece = this.free.pop() ?? Buffer.alloc(this.pieceRows * cs);
+      const piece = this.piece;
       chunk.sumZeros(first * cs);
       for (let y = first; y < rows; y++) {
         const at = y * stride + 1 + x0;
@@ -81,14 +81,9 @@ export class ChunkWriter {
         chunk.sum(piece, y * cs, y * cs + w);
         chunk.sumZeros(cs - w);
       }
-      await this.room();
       const used = piece.subarray(0, rows * cs);
-      this.track(
-        chunk.add(used, true).finally(() => {
-          used.fill(0);
-          this.free.push(piece);
-        }),
-      );
+      chunk.add(used, true);
+      used.fill(0);
     }
     this.received += rows;
   }
@@ -127,7 +122,7 @@ export class ChunkWriter {
   }
 
   private async write(rel: string, chunk: ZlibPieces): Promise<void> {
-    const data = await chunk.finish();
+    const data = chunk.finish();
     await this.out.writeFile(rel, data);
     this.files.push(rel);
     this.stats.chunks++;

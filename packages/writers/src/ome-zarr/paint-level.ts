@@ -60,7 +60,7 @@ export async function paintLevel(
     const r0 = b * bandRows;
     const r1 = Math.min(height, r0 + bandRows);
     if (bucket.length > 0) contested += compositor.paint(bucket, width, height, r0, r1, buf, context.imageId);
-    await chunks.rows(buf, stride, width, r1 - r0, bucket.length === 0);
+    chunks.rows(buf, stride, width, r1 - r0, bucket.length === 0);
     if (r1 % chunkSize === 0 || r1 === height) await chunks.endRow(context.dir, Math.floor(r0 / chunkSize));
   }
   await chunks.flush();
