@@ -30,6 +30,8 @@ export class ChunkWriter {
   private readonly inFlight: Promise<unknown>[] = [];
   /** The rows of one chunk in one band (`pieceRows` x `chunkSize`), zero between uses. */
   private readonly piece: Buffer;
+  /** Which rows of {@link piece} hold copied pixels. */
+  private readonly copied: Uint8Array;
   /** The chunks of the current chunk row that have a label so far, by column. */
   private columns: Array<ZlibPieces | undefined> = [];
   /** Rows of the current chunk row received so far. */
@@ -43,23 +45,42 @@ export class ChunkWriter {
   ) {
     this.zero = Buffer.alloc(chunkSize);
     this.piece = Buffer.alloc(pieceRows * chunkSize);
+    this.copied = new Uint8Array(pieceRows);
   }
 
   /**
    * Takes rows `[0, rows)` of `buf` (laid out as PNG rows: `stride` = width + 1 bytes, a filter
-   * byte then `width` samples) as the next rows of the current chunk row, and sets them back to
-   * 0, touching only the labelled row segments: `buf` is all background on return, at a cost
-   * that follows the labelled area. `empty`: nothing was painted there (not scanned).
+   * byte then `width` samples) as the next rows of the current chunk row. Only the rows that
+   * `candidates[col]` marks (1) are looked at in chunk column `col` (none when undefined): every
+   * other pixel must be 0. The labelled row segments are copied out and set back to 0, so `buf`
+   * is all background on return, at a cost that follows the labelled area.
    */
-  rows(buf: Uint8Array, stride: number, width: number, rows: number, empty = false): void {
+  rows(
+    buf: Uint8Array,
+    stride: number,
+    width: number,
+    rows: number,
+    candidates: ReadonlyArray<Uint8Array | undefined>,
+  ): void {
     const cs = this.chunkSize;
+    const { piece, copied } = this;
     const view = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
     for (let col = 0, x0 = 0; x0 < width; col++, x0 += cs) {
       const w = Math.min(cs, width - x0);
-      let first = empty ? rows : 0;
-      while (first < rows && isZero(view, this.zero, first * stride + 1 + x0, w)) first++;
+      const marks = candidates[col];
+      let first = -1;
+      let last = -1;
+      for (let y = 0; marks !== undefined && y < rows; y++) {
+        const at = y * stride + 1 + x0;
+        if (marks[y] === 0 || isZero(view, this.zero, at, w)) continue;
+        if (first < 0) first = y;
+        last = y;
+        view.copy(piece, y * cs, at, at + w);
+        view.fill(0, at, at + w);
+        copied[y] = 1;
+      }
       let chunk = this.columns[col];
-      if (first === rows) {
+      if (first < 0) {
         chunk?.addZeros(rows * cs); // no label here
         continue;
       }
@@ -68,22 +89,19 @@ export class ChunkWriter {
         chunk.addZeros(this.received * cs); // the rows above, all background
         this.columns[col] = chunk;
       }
-      const piece = this.piece;
-      chunk.sumZeros(first * cs);
-      for (let y = first; y < rows; y++) {
-        const at = y * stride + 1 + x0;
-        if (y > first && isZero(view, this.zero, at, w)) {
-          chunk.sumZeros(cs);
-          continue;
-        }
-        view.copy(piece, y * cs, at, at + w);
-        view.fill(0, at, at + w);
-        chunk.sum(piece, y * cs, y * cs + w);
-        chunk.sumZeros(cs - w);
+      // Leading and trailing background rows are shared zero pieces; rows first..last deflated.
+      chunk.addZeros(first * cs);
+      for (let y = first; y <= last; y++) {
+        if (copied[y] === 1) {
+          chunk.sum(piece, y * cs, y * cs + w);
+          chunk.sumZeros(cs - w);
+          copied[y] = 0;
+        } else chunk.sumZeros(cs);
       }
-      const used = piece.subarray(0, rows * cs);
+      const used = piece.subarray(first * cs, (last + 1) * cs);
       chunk.add(used, true);
       used.fill(0);
+      chunk.addZeros((rows - 1 - last) * cs);
     }
     this.received += rows;
   }

@@ -13,7 +13,7 @@ import { packPaintJob, unpackPaintJob } from '../mask/paint-job.js';
 import type { Writer, WriterContext, WriterSummary } from '../writer.js';
 import { ChunkWriter } from './chunk-writer.js';
 import { labelImageAttrs, ZGROUP, zarrayJson } from './ngff-metadata.js';
-import { levelItems, paintLevel } from './paint-level.js';
+import { type ImagePaint, itemXBounds, levelItems, paintLevel } from './paint-level.js';
 import { pyramidLevels } from './pyramid-levels.js';
 import { removeFiles } from './remove-files.js';
 
@@ -157,17 +157,23 @@ export function omeZarrWriter(options: OmeZarrWriterOptions = {}): Writer {
       const chunks = new ChunkWriter(ctx.out, chunkSize, bandRows, IN_FLIGHT);
       await removeFiles(ctx.out, root); // stale chunks of an earlier run must not survive
       try {
-        // One band buffer for every level (the later ones are smaller): bandRows rows of level 0.
-        const band = new Uint8Array(Math.min(bandRows, height) * (width + 1));
         compositor ??= new BandCompositor();
+        const paint: ImagePaint = {
+          compositor,
+          chunks,
+          // One band buffer for every level (the later ones are smaller): bandRows rows of level 0.
+          band: new Uint8Array(Math.min(bandRows, height) * (width + 1)),
+          chunkSize,
+          bandRows,
+          ...itemXBounds(job),
+          imageId,
+          signal: ctx.signal,
+        };
         for (const lv of levels) {
           if (lv.index > 0) halve(job.coords);
           const dir = `${root}/${lv.index}`;
           const before = chunks.stats.chunks;
-          const context = { imageId, signal: ctx.signal, dir };
-          const items = levelItems(ordered, lv);
-          const rows = { chunkSize, bandRows };
-          const contested = await paintLevel(compositor, items, lv, rows, band, chunks, context);
+          const contested = await paintLevel(levelItems(ordered, lv), lv, dir, paint);
           if (lv.index === 0) stats.contestedPixels = contested;
           await ctx.out.writeFile(`${dir}/.zarray`, zarrayJson(lv, chunkSize));
           ctx.logger.debug(

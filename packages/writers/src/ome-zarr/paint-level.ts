@@ -1,8 +1,44 @@
 import { AbortedError } from '@cytorx/core';
 import type { BandCompositor, PaintItem } from '../mask/composite.js';
-import { bandBuckets } from '../mask/paint-job.js';
+import { bandBuckets, type PaintJob } from '../mask/paint-job.js';
 import type { ChunkWriter } from './chunk-writer.js';
 import type { PyramidLevel } from './pyramid-levels.js';
+
+/** What painting every level of one image shares. @internal */
+export interface ImagePaint {
+  compositor: BandCompositor;
+  chunks: ChunkWriter;
+  /** Band buffer, all 0: `bandRows` rows of level 0 (reused by the smaller levels). */
+  band: Uint8Array;
+  chunkSize: number;
+  /** Rows painted at a time; divides `chunkSize`. */
+  bandRows: number;
+  /** Level-0 x extent of each item's rings, by item id (its index in the paint job). */
+  xMin: Float64Array;
+  xMax: Float64Array;
+  imageId: number;
+  signal: AbortSignal;
+}
+
+/** The x extent of each item of `job` (level 0), by index. @internal */
+export function itemXBounds(job: PaintJob): { xMin: Float64Array; xMax: Float64Array } {
+  const n = job.values.length;
+  const xMin = new Float64Array(n).fill(Number.POSITIVE_INFINITY);
+  const xMax = new Float64Array(n).fill(Number.NEGATIVE_INFINITY);
+  let ring = 0;
+  let at = 0;
+  for (let i = 0; i < n; i++) {
+    for (let k = 0; k < job.ringCounts[i]!; k++) {
+      const end = at + job.ringLengths[ring++]!;
+      for (; at < end; at += 2) {
+        const x = job.coords[at]!;
+        if (x < xMin[i]!) xMin[i] = x;
+        if (x > xMax[i]!) xMax[i] = x;
+      }
+    }
+  }
+  return { xMin, xMax };
+}
 
 /**
  * The paint items of a level, made from level 0's (in level 0's paint order, rings already
@@ -28,40 +64,58 @@ export function levelItems(items: readonly PaintItem[], level: PyramidLevel): Pa
 }
 
 /**
- * Paints `items` (in paint order, rings made) on `level`, one band of `bandRows` rows at a time
- * (`bandRows` divides `chunkSize`), into the start of `band` (all 0, at least
- * `min(bandRows, height)` x (width + 1) bytes: the caller reuses level 0's for every level),
- * and hands each band to `chunks`, which leaves it zero again, ending each chunk row. Returns
- * the contested pixels of the level.
+ * Paints `items` (in paint order, rings made) on `level`, one band of `bandRows` rows at a
+ * time, into the start of `paint.band`, and hands each band to `paint.chunks` (which leaves it
+ * zero again) with, per chunk column, the rows the items' bounding boxes cover, ending each
+ * chunk row. Returns the contested pixels of the level.
  * @throws {AbortedError} `CYTORX_ABORTED` between bands once `signal` aborts.
  * @internal
  */
 export async function paintLevel(
-  compositor: BandCompositor,
   items: readonly PaintItem[],
   level: PyramidLevel,
-  rows: { chunkSize: number; bandRows: number },
-  band: Uint8Array,
-  chunks: ChunkWriter,
-  context: { imageId: number; signal: AbortSignal; dir: string },
+  dir: string,
+  paint: ImagePaint,
 ): Promise<number> {
-  const { width, height } = level;
-  const { chunkSize, bandRows } = rows;
+  const { width, height, factor } = level;
+  const { chunkSize, bandRows, compositor, chunks, xMin, xMax } = paint;
   const stride = width + 1;
-  const buf = band.subarray(0, Math.min(bandRows, height) * stride);
+  const buf = paint.band.subarray(0, Math.min(bandRows, height) * stride);
   const buckets = bandBuckets(items, height, bandRows);
+  const cols = Math.ceil(width / chunkSize);
+  const marks = Array.from({ length: cols }, () => new Uint8Array(bandRows));
+  const candidates: Array<Uint8Array | undefined> = new Array(cols);
   let contested = 0;
   for (let b = 0; b < buckets.length; b++) {
-    if (context.signal.aborted) {
-      throw new AbortedError(`ome-zarr writer aborted while writing ${context.dir} (${width}x${height})`);
+    if (paint.signal.aborted) {
+      throw new AbortedError(`ome-zarr writer aborted while writing ${dir} (${width}x${height})`);
     }
     const bucket = buckets[b]!;
     buckets[b] = [];
     const r0 = b * bandRows;
     const r1 = Math.min(height, r0 + bandRows);
-    if (bucket.length > 0) contested += compositor.paint(bucket, width, height, r0, r1, buf, context.imageId);
-    chunks.rows(buf, stride, width, r1 - r0, bucket.length === 0);
-    if (r1 % chunkSize === 0 || r1 === height) await chunks.endRow(context.dir, Math.floor(r0 / chunkSize));
+    candidates.fill(undefined);
+    if (bucket.length > 0) {
+      contested += compositor.paint(bucket, width, height, r0, r1, buf, paint.imageId);
+      // Conservative boxes: a pixel is painted only if its centre is inside the rings.
+      for (const item of bucket) {
+        const xa = Math.max(0, Math.floor(xMin[item.id]! * factor) - 1);
+        const xb = Math.min(width - 1, Math.ceil(xMax[item.id]! * factor) + 1);
+        const ya = Math.max(r0, item.rowMin) - r0;
+        const yb = Math.min(r1, item.rowMax) - r0;
+        if (xb < xa || yb <= ya) continue;
+        for (let c = Math.floor(xa / chunkSize); c <= Math.floor(xb / chunkSize); c++) {
+          const m = marks[c]!;
+          if (candidates[c] === undefined) {
+            m.fill(0);
+            candidates[c] = m;
+          }
+          m.fill(1, ya, yb);
+        }
+      }
+    }
+    chunks.rows(buf, stride, width, r1 - r0, candidates);
+    if (r1 % chunkSize === 0 || r1 === height) await chunks.endRow(dir, Math.floor(r0 / chunkSize));
   }
   await chunks.flush();
   return contested;
