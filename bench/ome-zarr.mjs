@@ -9,7 +9,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:f
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { createOutputDir, maskWriter, omeZarrWriter } from '../packages/writers/dist/index.js';
+import { createWriterContext, maskWriter, omeZarrWriter } from '../packages/writers/dist/index.js';
+import { reply } from './child-reply.mjs';
 
 const SELF = fileURLToPath(import.meta.url);
 const CLASSES = {
@@ -102,13 +103,8 @@ async function child(kind, size, count) {
   const rssInputMB = process.memoryUsage().rss / 1024 / 1024;
   const dir = mkdtempSync(path.join(os.tmpdir(), 'cytorx-bench-zarr-'));
   try {
-    const ctx = {
-      out: await createOutputDir(dir),
-      classes: CLASSES,
-      warn: () => {},
-      logger: { debug: () => {}, info: () => {} },
-      signal: new AbortController().signal,
-    };
+    // Warnings (contested pixels) are collected, a few per image: no effect on the figures.
+    const ctx = await createWriterContext({ out: dir, classes: CLASSES });
     const writer = kind === 'ome-zarr' ? omeZarrWriter() : maskWriter();
     const started = performance.now();
     const cpu = process.cpuUsage();
@@ -140,18 +136,11 @@ async function child(kind, size, count) {
 }
 
 function runChild(kind, size, count) {
-  return new Promise((resolve, reject) => {
-    const c = fork(SELF, ['--child', kind, String(size), String(count)], {
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-      execArgv: ['--expose-gc'],
-    });
-    let result;
-    c.on('message', (m) => (result = m));
-    c.on('error', reject);
-    c.on('exit', (code) =>
-      code === 0 && result ? resolve(result) : reject(new Error(`${kind} child exited ${code}`)),
-    );
+  const c = fork(SELF, ['--child', kind, String(size), String(count)], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    execArgv: ['--expose-gc'],
   });
+  return reply(c, undefined, 'result');
 }
 
 /**
@@ -189,7 +178,7 @@ function print(r) {
 
 if (process.argv[2] === '--child') {
   const [, , , kind, size, count] = process.argv;
-  process.send(await child(kind, Number(size), Number(count)));
+  process.send({ result: await child(kind, Number(size), Number(count)) });
   process.disconnect();
 } else if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const [size, annotations] = process.argv.slice(2).map(Number);

@@ -3,7 +3,8 @@
 //   needs a real process: one run per command family, exit codes, signals, ESM interop.
 // - `runInProcess`: the same entry function (`main` from @cytorx/cli) in this process, from
 //   source. Everything else: no process start-up, no build needed.
-import { execFile } from 'node:child_process';
+// - `spawnCli`: the built binary started without waiting, to kill it part-way.
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { main } from '@cytorx/cli';
@@ -81,4 +82,13 @@ export async function runInProcess(args: readonly string[], options: RunOptions)
     signal: AbortSignal.timeout(options.timeoutMs ?? 60_000),
   });
   return { code, stdout, stderr };
+}
+
+/** Starts `node dist/cli.js ...args` without waiting (to kill it part-way), no stdio. */
+export function spawnCli(args: readonly string[], options: RunOptions): ChildProcess {
+  return spawn(process.execPath, [CLI, ...args], {
+    cwd: options.cwd ?? options.home,
+    env: environment(options),
+    stdio: 'ignore',
+  });
 }

@@ -3,7 +3,6 @@
 // (decoded with pngjs) level by level, read back with zarrita; its metadata checked against the
 // OME-NGFF 0.4 rules; the CLI refusing --tile with ome-zarr; and the built binary killed with
 // SIGKILL part-way through `--writer ome-zarr`, resumed into identical files.
-import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -21,7 +20,7 @@ import {
   readLevel,
 } from '../../packages/writers/test/ome-zarr/helpers.js';
 import { checkLabelImage, type ZarrayByPath } from '../../packages/writers/test/ome-zarr/ngff-rules.js';
-import { CLI, runCli } from '../cli/run-cli.js';
+import { runCli, spawnCli } from '../cli/run-cli.js';
 import { clientFor, DATASET, readJson, readPng, readTree, runExport, tempDir, treeDiff } from './helpers.js';
 
 /** 2600x2100: levels 2600x2100, 1300x1050, 650x525 (fits in one 1024² chunk), 3x3 chunks on level 0. */
@@ -173,19 +172,7 @@ describe('ome-zarr: killed with SIGKILL, resumed (built binary)', () => {
 
     emu.setFaults({ latencyMs: 40 });
     const out = path.join(home, 'killed');
-    const child = spawn(
-      process.execPath,
-      [CLI, ...args, '--out', out, '--page-size', '10', '--progress', 'none'],
-      {
-        env: {
-          PATH: process.env.PATH ?? '',
-          HOME: home,
-          XDG_CONFIG_HOME: path.join(home, '.config'),
-          ...env,
-        },
-        stdio: 'ignore',
-      },
-    );
+    const child = spawnCli([...args, '--out', out, '--page-size', '10', '--progress', 'none'], { env, home });
     const exited = new Promise<string | null>((resolve) =>
       child.once('exit', (_code, signal) => resolve(signal)),
     );
