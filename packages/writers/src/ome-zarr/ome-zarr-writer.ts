@@ -9,11 +9,11 @@ import {
 import { from, toArray } from 'rxjs';
 import { BandCompositor, type OverlapPolicy, paintOrder } from '../mask/composite.js';
 import { type ImageStats, preparePaintItems } from '../mask/paint-items.js';
-import { packPaintJob, unpackPaintJob } from '../mask/paint-job.js';
 import type { Writer, WriterContext, WriterSummary } from '../writer.js';
 import { ChunkWriter } from './chunk-writer.js';
 import { labelImageAttrs, ZGROUP, zarrayJson } from './ngff-metadata.js';
-import { type ImagePaint, itemXBounds, levelItems, paintLevel } from './paint-level.js';
+import { packRings } from './packed-rings.js';
+import { type ImagePaint, levelItems, paintLevel } from './paint-level.js';
 import { pyramidLevels } from './pyramid-levels.js';
 import { removeFiles } from './remove-files.js';
 
@@ -62,10 +62,11 @@ const BAND_ROWS = 256;
  * `image-label` (`colors` from the classes' term colours, `properties` naming the classes).
  *
  * Streaming: each level is painted band by band (256 rows: 25 MB for a 100,000 px wide
- * canvas); each band's share of a chunk is zlib-compressed at once (run-length strategy, in the
- * thread pool while the next band is painted) and only the compressed pieces wait for the rest
- * of their chunk; every ring is kept once, packed (8 bytes a coordinate), for all levels.
- * Chunks whose pixels are all background are left out (`fill_value` 0). Every file is written through `ctx.out`
+ * canvas); each band's share of a chunk is zlib-compressed at once (run-length strategy) and
+ * only the compressed pieces wait for the rest of their chunk; every ring is kept once, packed
+ * (8 bytes a coordinate), for all levels; only the rows and chunk columns that the annotations'
+ * boxes cover are scanned. Chunks whose pixels are all background are left out (`fill_value`
+ * 0); chunk files are written while the next band is painted. Every file is written through `ctx.out`
  * (atomic); the files of an image's folder are removed before it is written (so a rerun or a
  * resumed export leaves no stale chunk) and its `.zgroup`/`.zattrs` come last, so a folder with
  * `.zattrs` is complete. On failure or abort (`ctx.signal`, checked between bands) the files
@@ -146,12 +147,9 @@ export function omeZarrWriter(options: OmeZarrWriterOptions = {}): Writer {
         contestedPixels: 0,
       };
       const classRank = new Map(ctx.classes.classes.map((c, i) => [c.id, i] as const));
-      // Every ring once, packed in one Float64Array (about 8 bytes a coordinate), in paint
+      // Every ring made once, packed in one Float64Array (8 bytes a coordinate), in paint
       // order; halved in place from level to level (exact: powers of two).
-      const canvas = { width, height, rowsPerBand: chunkSize, imageId };
-      const job = packPaintJob(paintOrder(items, overlap, classRank), canvas);
-      const ordered = unpackPaintJob(job).items;
-
+      const packed = packRings(paintOrder(items, overlap, classRank));
       const written: string[] = [];
       const bandRows = Math.min(BAND_ROWS, chunkSize);
       const chunks = new ChunkWriter(ctx.out, chunkSize, bandRows, IN_FLIGHT);
@@ -165,15 +163,16 @@ export function omeZarrWriter(options: OmeZarrWriterOptions = {}): Writer {
           band: new Uint8Array(Math.min(bandRows, height) * (width + 1)),
           chunkSize,
           bandRows,
-          ...itemXBounds(job),
+          xMin: packed.xMin,
+          xMax: packed.xMax,
           imageId,
           signal: ctx.signal,
         };
         for (const lv of levels) {
-          if (lv.index > 0) halve(job.coords);
+          if (lv.index > 0) halve(packed.coords);
           const dir = `${root}/${lv.index}`;
           const before = chunks.stats.chunks;
-          const contested = await paintLevel(levelItems(ordered, lv), lv, dir, paint);
+          const contested = await paintLevel(levelItems(packed.items, lv), lv, dir, paint);
           if (lv.index === 0) stats.contestedPixels = contested;
           await ctx.out.writeFile(`${dir}/.zarray`, zarrayJson(lv, chunkSize));
           ctx.logger.debug(

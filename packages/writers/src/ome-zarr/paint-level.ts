@@ -1,6 +1,5 @@
 import { AbortedError } from '@cytorx/core';
 import type { BandCompositor, PaintItem } from '../mask/composite.js';
-import { bandBuckets, type PaintJob } from '../mask/paint-job.js';
 import type { ChunkWriter } from './chunk-writer.js';
 import type { PyramidLevel } from './pyramid-levels.js';
 
@@ -13,31 +12,11 @@ export interface ImagePaint {
   chunkSize: number;
   /** Rows painted at a time; divides `chunkSize`. */
   bandRows: number;
-  /** Level-0 x extent of each item's rings, by item id (its index in the paint job). */
+  /** Level-0 x extent of each item's rings, by `item.order` (see `packRings`). */
   xMin: Float64Array;
   xMax: Float64Array;
   imageId: number;
   signal: AbortSignal;
-}
-
-/** The x extent of each item of `job` (level 0), by index. @internal */
-export function itemXBounds(job: PaintJob): { xMin: Float64Array; xMax: Float64Array } {
-  const n = job.values.length;
-  const xMin = new Float64Array(n).fill(Number.POSITIVE_INFINITY);
-  const xMax = new Float64Array(n).fill(Number.NEGATIVE_INFINITY);
-  let ring = 0;
-  let at = 0;
-  for (let i = 0; i < n; i++) {
-    for (let k = 0; k < job.ringCounts[i]!; k++) {
-      const end = at + job.ringLengths[ring++]!;
-      for (; at < end; at += 2) {
-        const x = job.coords[at]!;
-        if (x < xMin[i]!) xMin[i] = x;
-        if (x > xMax[i]!) xMax[i] = x;
-      }
-    }
-  }
-  return { xMin, xMax };
 }
 
 /**
@@ -99,8 +78,8 @@ export async function paintLevel(
       contested += compositor.paint(bucket, width, height, r0, r1, buf, paint.imageId);
       // Conservative boxes: a pixel is painted only if its centre is inside the rings.
       for (const item of bucket) {
-        const xa = Math.max(0, Math.floor(xMin[item.id]! * factor) - 1);
-        const xb = Math.min(width - 1, Math.ceil(xMax[item.id]! * factor) + 1);
+        const xa = Math.max(0, Math.floor(xMin[item.order]! * factor) - 1);
+        const xb = Math.min(width - 1, Math.ceil(xMax[item.order]! * factor) + 1);
         const ya = Math.max(r0, item.rowMin) - r0;
         const yb = Math.min(r1, item.rowMax) - r0;
         if (xb < xa || yb <= ya) continue;
@@ -119,4 +98,15 @@ export async function paintLevel(
   }
   await chunks.flush();
   return contested;
+}
+
+/** The items (in paint order) each band of `bandRows` rows touches. */
+function bandBuckets(items: readonly PaintItem[], height: number, bandRows: number): PaintItem[][] {
+  const buckets: PaintItem[][] = Array.from({ length: Math.ceil(height / bandRows) }, () => []);
+  for (const item of items) {
+    const first = Math.floor(item.rowMin / bandRows);
+    const last = Math.floor((item.rowMax - 1) / bandRows);
+    for (let b = first; b <= last; b++) buckets[b]!.push(item);
+  }
+  return buckets;
 }
