@@ -47,8 +47,8 @@ interface ImageDetails {
 const POLICIES: readonly OverlapPolicy[] = ['smaller-on-top', 'order', 'priority'];
 /** Pieces of chunks being compressed, or chunk files written, at a time. */
 const IN_FLIGHT = 8;
-/** Rows painted at a time (a band holds BAND_ROWS x (width + 1) bytes: 25 MB at 100,000 px). */
-const BAND_ROWS = 256;
+/** Rows painted at a time (a band holds BAND_ROWS x (width + 1) bytes: 12.8 MB at 100,000 px). */
+const BAND_ROWS = 128;
 
 /**
  * The OME-Zarr label writer: per image, an OME-NGFF 0.4 multiscale label image
@@ -61,7 +61,7 @@ const BAND_ROWS = 256;
  * `scale` and `translation`, in micrometres when the image has `physicalSizeX`) and
  * `image-label` (`colors` from the classes' term colours, `properties` naming the classes).
  *
- * Streaming: each level is painted band by band (256 rows: 25 MB for a 100,000 px wide
+ * Streaming: each level is painted band by band (128 rows: 12.8 MB for a 100,000 px wide
  * canvas); each band's share of a chunk is zlib-compressed at once (run-length strategy) and
  * only the compressed pieces wait for the rest of their chunk; every ring is kept once, packed
  * (8 bytes a coordinate), for all levels; only the rows and chunk columns that the annotations'

@@ -19,35 +19,31 @@ export interface PackedItems {
  * @internal
  */
 export function packRings(items: readonly PaintItem[]): PackedItems {
-  let coords = new Float64Array(1024);
-  let used = 0;
-  const spans: Array<Array<[number, number]>> = [];
+  // Sized exactly first (rings made twice: cheaper than a growing buffer's copies and peak).
+  let size = 0;
+  for (const item of items) for (const ring of ringsOf(item)) size += ring.length;
+  const coords = new Float64Array(size);
   const xMin = new Float64Array(items.length).fill(Number.POSITIVE_INFINITY);
   const xMax = new Float64Array(items.length).fill(Number.NEGATIVE_INFINITY);
-  items.forEach((item, i) => {
-    const own: Array<[number, number]> = [];
-    for (const ring of item.rings ?? geometryToRings(item.geometry)) {
-      if (used + ring.length > coords.length) {
-        const grown = new Float64Array(Math.max(coords.length * 2, used + ring.length));
-        grown.set(coords.subarray(0, used));
-        coords = grown;
-      }
-      for (let k = 0; k < ring.length; k++) coords[used + k] = ring[k]!;
+  let used = 0;
+  const out = items.map((item, i) => {
+    const rings: Float64Array[] = [];
+    for (const ring of ringsOf(item)) {
+      const view = coords.subarray(used, used + ring.length);
+      view.set(ring);
       for (let k = 0; k < ring.length; k += 2) {
         const x = ring[k]!;
         if (x < xMin[i]!) xMin[i] = x;
         if (x > xMax[i]!) xMax[i] = x;
       }
-      own.push([used, used + ring.length]);
+      rings.push(view);
       used += ring.length;
     }
-    spans.push(own);
+    return { ...item, order: i, rings };
   });
-  const packed = coords.slice(0, used); // exact size; the growing buffer goes
-  const out = items.map((item, i) => ({
-    ...item,
-    order: i,
-    rings: spans[i]!.map(([a, b]) => packed.subarray(a, b)),
-  }));
-  return { items: out, coords: packed, xMin, xMax };
+  return { items: out, coords, xMin, xMax };
+}
+
+function ringsOf(item: PaintItem): ReadonlyArray<ArrayLike<number>> {
+  return item.rings ?? geometryToRings(item.geometry);
 }

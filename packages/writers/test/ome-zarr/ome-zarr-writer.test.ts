@@ -153,7 +153,7 @@ describe('omeZarrWriter chunks', () => {
     expect(await checkChunks(fullBatch(6, 21), CS, 5)).toBeGreaterThan(20);
   });
 
-  it('chunks taller than a band (1024 px: four 256-row pieces in one zlib stream) read back exactly', async () => {
+  it('chunks taller than a band (1024 px: eight 128-row pieces in one zlib stream) read back exactly', async () => {
     const batch: ImageBatch = {
       image: { id: 13, width: 2300, height: 1400 },
       canvas: { x: 0, y: 0, width: 2300, height: 1400, scale: 1 },
