@@ -7,7 +7,6 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { inflateSync } from 'node:zlib';
-import { main } from '@cytorx/cli';
 import type { CytomineClient } from '@cytorx/core';
 import { type Emulator, startEmulator } from '@cytorx/emulator';
 import { isTemporaryName, omeZarrWriter } from '@cytorx/writers';
@@ -20,7 +19,7 @@ import {
   readLevel,
 } from '../../packages/writers/test/ome-zarr/helpers.js';
 import { checkLabelImage, type ZarrayByPath } from '../../packages/writers/test/ome-zarr/ngff-rules.js';
-import { runCli, spawnCli } from '../cli/run-cli.js';
+import { runCli, runInProcess, spawnCli } from '../cli/run-cli.js';
 import { clientFor, DATASET, readJson, readPng, readTree, runExport, tempDir, treeDiff } from './helpers.js';
 
 /** 2600x2100: levels 2600x2100, 1300x1050, 650x525 (fits in one 1024² chunk), 3x3 chunks on level 0. */
@@ -125,17 +124,8 @@ describe('ome-zarr writer through the export (emulator)', () => {
       ['--writer', 'ome-zarr'],
       ['--format', 'mask,ome-zarr'],
     ]) {
-      let stderr = '';
-      const code = await main(
-        ['export', '--project', String(project), '--out', 'x', '--tile', '512', ...flags],
-        {
-          stdout: { write: () => undefined },
-          stderr: { write: (s: string) => (stderr += s) },
-          env,
-          home,
-          cwd: home,
-        },
-      );
+      const args = ['export', '--project', String(project), '--out', 'x', '--tile', '512', ...flags];
+      const { code, stderr } = await runInProcess(args, { env, home });
       expect(code).toBe(2);
       expect(stderr).toMatch(/--tile cannot be used with ome-zarr: OME-Zarr is already chunked/);
     }
