@@ -47,6 +47,24 @@ describe('ome-zarr writer through the export (emulator)', () => {
     await emu?.close();
   });
 
+  it('formats: ome-zarr (the image jobs run it) writes what the writer writes, recorded as one folder per image', async () => {
+    const viaWriter = await runExport(client, { project, formats: ['mask'], writers: [omeZarrWriter()] });
+    const viaFormat = await runExport(client, { project, formats: ['mask', 'ome-zarr'], workers: 0 });
+    expect(viaFormat.summary.complete).toBe(true);
+    const labels = (t: Map<string, Buffer>) => new Map([...t].filter(([k]) => k.startsWith('labels/')));
+    const a = labels(await readTree(viaWriter.out));
+    expect(a.size).toBeGreaterThan(imageIds.length * 4);
+    expect(treeDiff(a, labels(await readTree(viaFormat.out)))).toEqual([]);
+    const report = await readJson<{ images: Array<{ id: number; files: Record<string, string[]> }> }>(
+      viaFormat.out,
+      'report.json',
+    );
+    for (const image of report.images) expect(image.files['ome-zarr']).toEqual([`labels/${image.id}.zarr`]);
+    await expect(
+      runExport(client, { project, formats: ['ome-zarr'], tile: { size: 512 } }),
+    ).rejects.toMatchObject({ code: 'CYTORX_CONFIG', message: expect.stringMatching(/ome-zarr.*tiles/) });
+  });
+
   it('level 0 is the PNG mask, level k the --zoom k PNG mask, pixel for pixel; chunks only where the mask is not 0', async () => {
     const zarr = await runExport(client, { project, formats: ['mask'], writers: [omeZarrWriter()] });
     expect(zarr.summary.complete).toBe(true);

@@ -8,7 +8,7 @@ import { type ProgressMode, progressView, summaryLines } from '../export-progres
 import { masksOverPilLimit, pilWarning } from '../large-masks.js';
 import { checkIds, checkNumbers, integerAtLeast, positiveInteger } from '../options.js';
 
-const FORMATS: readonly ExportFormat[] = ['geojson', 'mask', 'coco'];
+const FORMATS: readonly ExportFormat[] = ['geojson', 'mask', 'coco', 'ome-zarr'];
 
 /**
  * `cytorx export --project ID --out DIR [...]`: a whole project to a training dataset (see

@@ -31,7 +31,7 @@ export interface ExportConfig {
   resume: boolean;
 }
 
-const FORMATS: readonly ExportFormat[] = ['geojson', 'mask', 'coco'];
+const FORMATS: readonly ExportFormat[] = ['geojson', 'mask', 'coco', 'ome-zarr'];
 const POLICIES: readonly MultiTermPolicy[] = ['first', 'skip', 'duplicate', 'priority'];
 const OVERLAPS: readonly OverlapPolicy[] = ['smaller-on-top', 'order', 'priority'];
 
@@ -81,6 +81,10 @@ export function checkExportOptions(o: ExportOptions): ExportConfig {
     if (tile.select !== 'all' && tile.select !== 'annotated') fail('tile.select must be all or annotated');
     if (coords === 'cytomine')
       fail('coords cytomine cannot be combined with tiles (tile coordinates are image pixels)');
+    if (formats.includes('ome-zarr'))
+      fail(
+        'ome-zarr cannot be combined with tiles: the format is already chunked (use zoom or maxSize for the finest level)',
+      );
   }
   if (o.split !== undefined) planSplit(o.split, o.seed, undefined);
   const concurrency = o.concurrency ?? 3;

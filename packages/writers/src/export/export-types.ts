@@ -4,7 +4,7 @@ import type { Writer } from '../writer.js';
 import type { Shard } from './shard.js';
 
 /** Built-in outputs of {@link exportProject}. */
-export type ExportFormat = 'geojson' | 'mask' | 'coco';
+export type ExportFormat = 'geojson' | 'mask' | 'coco' | 'ome-zarr';
 
 /** Options of `exportProject`. Only `project` and `out` are required. */
 export interface ExportOptions {
@@ -12,7 +12,11 @@ export interface ExportOptions {
   project: number;
   /** Output directory (created if missing). */
   out: string;
-  /** Built-in outputs. Default `['geojson', 'mask']` (what the ATrISys guide produces). */
+  /**
+   * Built-in outputs. Default `['geojson', 'mask']` (what the ATrISys guide produces).
+   * `ome-zarr`: a multiscale OME-NGFF label image per image (`labels/{imageId}.zarr`, level 0 =
+   * the mask at `zoom`/`maxSize`); not combinable with `tile`.
+   */
   formats?: readonly ExportFormat[];
   /** Only these images (ids of the project). Default: every image of the project. */
   images?: readonly number[];

@@ -16,6 +16,7 @@ import { createOutputDir, type OutputDir } from '../fs/output-dir.js';
 import { geojsonWriter } from '../geojson/geojson-writer.js';
 import type { OverlapPolicy } from '../mask/composite.js';
 import { maskWriter } from '../mask/mask-writer.js';
+import { omeZarrWriter } from '../ome-zarr/ome-zarr-writer.js';
 import { writeTo } from '../write-to.js';
 import type { Writer, WriterContext } from '../writer.js';
 import { type ErrorData, errorData } from './error-data.js';
@@ -124,7 +125,12 @@ export function imageJobRunner(setup: ImageJobSetup): ImageJobRun {
     const files: Record<string, string[]> = {};
     const onFile = (writer: string, rel: string) => {
       if (rel.startsWith(`${STATE_DIR}/`)) return;
-      files[writer] = [...(files[writer] ?? []), rel];
+      // A Zarr image is thousands of chunk files: recorded as its folder.
+      const zarr = /^(.*?\.zarr)\//.exec(rel)?.[1];
+      const path = zarr ?? rel;
+      const list = files[writer] ?? [];
+      if (list.at(-1) !== path && !(zarr !== undefined && list.includes(path))) list.push(path);
+      files[writer] = list;
     };
     const writers = builtins
       .filter(({ writer }) => !job.skip.includes(writer.name))
@@ -177,6 +183,8 @@ function builtinWriters(setup: ImageJobSetup): Array<{ writer: Writer; inFrame: 
   if (formats.includes('mask')) {
     out.push({ writer: maskWriter({ overlap: setup.overlap, bandThreshold: BAND_PIXELS }), inFrame: false });
   }
+  if (formats.includes('ome-zarr'))
+    out.push({ writer: omeZarrWriter({ overlap: setup.overlap }), inFrame: false });
   if (formats.includes('coco')) {
     const split = setup.split === undefined ? {} : { split: setup.split, seed: setup.seed };
     const parts = { partsDir: COCO_PARTS, resume: true, assemble: false };
