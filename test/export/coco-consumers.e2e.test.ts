@@ -3,8 +3,6 @@
 // rleDecode; every annotation's area and bbox must be what that decoding gives, and together
 // the annotations must cover exactly the labelled pixels of the PNG masks. Splits: every file
 // carries the same categories; bad splits are usage errors.
-import type { CytomineClient } from '@cytorx/core';
-import { type Emulator, startEmulator } from '@cytorx/emulator';
 import {
   type CocoSegmentationMode,
   type CompressedRle,
@@ -16,9 +14,10 @@ import {
   rleToBbox,
   splitNote,
 } from '@cytorx/writers';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runInProcess } from '../cli/run-in-process.js';
-import { type Coco, clientFor, DATASET, grey, readJson, readPng, runExport, tempDir } from './helpers.js';
+import { emulatorProject } from './emulator-project.js';
+import { type Coco, grey, readJson, readPng, runExport, tempDir } from './helpers.js';
 
 /** What pycocotools' `annToRLE` gives for an annotation (polygons: rleFrPoly per ring, merged). */
 function decode(segmentation: unknown, h: number, w: number): Rle | CompressedRle {
@@ -27,24 +26,12 @@ function decode(segmentation: unknown, h: number, w: number): Rle | CompressedRl
   return segmentation as CompressedRle;
 }
 
-describe('COCO as pycocotools reads it (emulator project)', () => {
-  let emu: Emulator;
-  let client: CytomineClient;
-  let project: number;
-
-  beforeAll(async () => {
-    emu = await startEmulator({ dataset: DATASET });
-    client = clientFor(emu);
-    project = emu.dataset.projects[0]!.id;
-  });
-  afterAll(async () => {
-    await client?.close();
-    await emu?.close();
-  });
+describe('COCO as pycocotools reads it (emulator ctx.project)', () => {
+  const ctx = emulatorProject();
 
   const check = async (mode: CocoSegmentationMode | undefined) => {
-    const { out } = await runExport(client, {
-      project,
+    const { out } = await runExport(ctx.client, {
+      project: ctx.project,
       formats: ['mask', 'coco'],
       ...(mode === undefined ? {} : { cocoSegmentation: mode }),
     });
@@ -113,7 +100,12 @@ describe('COCO as pycocotools reads it (emulator project)', () => {
   });
 
   it('split: every file has the same, whole category list (unlabeled included) in class order', async () => {
-    const { out } = await runExport(client, { project, formats: ['coco'], split: [0.4, 0.3, 0.3], seed: 1 });
+    const { out } = await runExport(ctx.client, {
+      project: ctx.project,
+      formats: ['coco'],
+      split: [0.4, 0.3, 0.3],
+      seed: 1,
+    });
     const classes = await readJson<{ classes: { id: number; name: string }[]; unlabeled: number }>(
       out,
       'classes.json',
@@ -132,9 +124,14 @@ describe('COCO as pycocotools reads it (emulator project)', () => {
   });
 
   it('split with fewer images than parts: splitNote says how the images were assigned', async () => {
-    const image = emu.dataset.images.find((im) => im.project === project)!;
+    const image = ctx.emu.dataset.images.find((im) => im.project === ctx.project)!;
     const split = [0.5, 0.25, 0.25];
-    const r = await runExport(client, { project, formats: ['coco'], images: [image.id], split });
+    const r = await runExport(ctx.client, {
+      project: ctx.project,
+      formats: ['coco'],
+      images: [image.id],
+      split,
+    });
     const assignment = await readJson<Record<string, string>>(r.out, 'coco/splits.json');
     expect(Object.keys(assignment)).toEqual([String(image.id)]);
     const note = splitNote(split, assignment);
@@ -147,13 +144,8 @@ describe('COCO as pycocotools reads it (emulator project)', () => {
   });
 
   it('CLI: bad fractions, --split/--seed/--coco-segmentation without coco, --seed without --split: exit 2', async () => {
-    const env = {
-      CYTOMINE_HOST: emu.url,
-      CYTOMINE_PUBLIC_KEY: emu.publicKey,
-      CYTOMINE_PRIVATE_KEY: emu.privateKey,
-    };
     const home = await tempDir('cytorx-split-cli-');
-    const base = ['export', '--project', String(project), '--out', 'ds', '--progress', 'none'];
+    const base = ['export', '--project', String(ctx.project), '--out', 'ds', '--progress', 'none'];
     const cases: [string[], RegExp][] = [
       [['--format', 'coco', '--split', '0.8,0.1'], /split fractions must sum to 1, got 0\.8 \+ 0\.1 = 0\.9/],
       [['--format', 'coco', '--split', '0.5,0.6'], /must sum to 1/],
@@ -165,14 +157,14 @@ describe('COCO as pycocotools reads it (emulator project)', () => {
       [['--format', 'coco', '--coco-segmentation', 'pixels'], /coco-segmentation/],
     ];
     for (const [args, message] of cases) {
-      const r = await runInProcess([...base, ...args], { env, home });
+      const r = await runInProcess([...base, ...args], { env: ctx.env, home });
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.stderr, args.join(' ')).toMatch(message);
     }
     // The summary says how the images of a split were assigned when a part got none.
-    const image = emu.dataset.images.find((im) => im.project === project)!;
+    const image = ctx.emu.dataset.images.find((im) => im.project === ctx.project)!;
     const one = ['--format', 'coco', '--image', String(image.id), '--split', '0.5,0.25,0.25'];
-    const r = await runInProcess([...base, ...one], { env, home });
+    const r = await runInProcess([...base, ...one], { env: ctx.env, home });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(
       / {2}warning: split: 1 image over 3 parts: train \d, val \d, test \d; .* no image/,

@@ -4,12 +4,11 @@
 // and the QuPath flavour from the command line passing QuPath's importer rules.
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { CytomineClient } from '@cytorx/core';
-import { type Emulator, startEmulator } from '@cytorx/emulator';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { qupathImportProblems } from '../../packages/writers/test/geojson/qupath-rules.js';
 import { runInProcess } from '../cli/run-in-process.js';
-import { clientFor, DATASET, type GeojsonFeature, runExport, simpleRing, tempDir } from './helpers.js';
+import { emulatorProject } from './emulator-project.js';
+import { type GeojsonFeature, runExport, simpleRing, tempDir } from './helpers.js';
 
 /** Numbers with 10 or more decimals: the flip's noise (e.g. 897.6700000000001). */
 const NOISY = /\d\.\d{10,}/g;
@@ -25,29 +24,17 @@ function emptyArrays(properties: Record<string, unknown>): string[] {
   });
 }
 
-describe('GeoJSON and COCO as readers take them (emulator project)', () => {
-  let emu: Emulator;
-  let client: CytomineClient;
-  let project: number;
-
-  beforeAll(async () => {
-    emu = await startEmulator({ dataset: DATASET });
-    client = clientFor(emu);
-    project = emu.dataset.projects[0]!.id;
-  });
-  afterAll(async () => {
-    await client?.close();
-    await emu?.close();
-  });
+describe('GeoJSON and COCO as readers take them (emulator ctx.project)', () => {
+  const ctx = emulatorProject();
 
   it("no empty arrays in properties; no flip noise in GeoJSON or COCO; y flipped back and rounded is the server's y", async () => {
-    const { out } = await runExport(client, {
-      project,
+    const { out } = await runExport(ctx.client, {
+      project: ctx.project,
       formats: ['geojson', 'coco'],
       cocoSegmentation: 'polygon',
     });
-    const byId = new Map(emu.dataset.annotations.map((a) => [a.id, a]));
-    const images = new Map(emu.dataset.images.map((im) => [im.id, im]));
+    const byId = new Map(ctx.emu.dataset.annotations.map((a) => [a.id, a]));
+    const images = new Map(ctx.emu.dataset.images.map((im) => [im.id, im]));
     let unlabeled = 0;
     let checked = 0;
     for (const name of await readdir(path.join(out, 'geojson'))) {
@@ -82,18 +69,21 @@ describe('GeoJSON and COCO as readers take them (emulator project)', () => {
   });
 
   it('CLI: --geojson-flavor qupath writes files QuPath imports; --format X with --writer X is a usage error', async () => {
-    const env = {
-      CYTOMINE_HOST: emu.url,
-      CYTOMINE_PUBLIC_KEY: emu.publicKey,
-      CYTOMINE_PRIVATE_KEY: emu.privateKey,
-    };
     const home = await tempDir('cytorx-qupath-cli-');
-    const image = emu.dataset.images.find((im) => im.project === project)!;
-    const args = ['export', '--project', String(project), '--image', String(image.id), '--progress', 'none'];
+    const image = ctx.emu.dataset.images.find((im) => im.project === ctx.project)!;
+    const args = [
+      'export',
+      '--project',
+      String(ctx.project),
+      '--image',
+      String(image.id),
+      '--progress',
+      'none',
+    ];
     const r = await runInProcess(
       [...args, '--out', 'qp', '--format', 'geojson', '--geojson-flavor', 'qupath'],
       {
-        env,
+        env: ctx.env,
         home,
       },
     );
@@ -107,7 +97,7 @@ describe('GeoJSON and COCO as readers take them (emulator project)', () => {
 
     for (const w of ['geojson', 'mask', 'coco']) {
       const bad = await runInProcess([...args, '--out', 'x', '--format', `${w},mask`, '--writer', w], {
-        env,
+        env: ctx.env,
         home,
       });
       expect(bad.code, w).toBe(2);
@@ -116,7 +106,7 @@ describe('GeoJSON and COCO as readers take them (emulator project)', () => {
     const flavorless = await runInProcess(
       [...args, '--out', 'x', '--format', 'mask', '--geojson-flavor', 'qupath'],
       {
-        env,
+        env: ctx.env,
         home,
       },
     );

@@ -3,36 +3,23 @@
 // annotations, with per-output (per-stage) figures in report.json and the summary.
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { CytomineClient } from '@cytorx/core';
-import { type Emulator, startEmulator } from '@cytorx/emulator';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runInProcess } from '../cli/run-in-process.js';
-import { clientFor, DATASET, type Report, readJson, runExport, tempDir } from './helpers.js';
+import { emulatorProject } from './emulator-project.js';
+import { type Report, readJson, runExport, tempDir } from './helpers.js';
 
-describe('nothing accepted silently (emulator project)', () => {
-  let emu: Emulator;
-  let client: CytomineClient;
-  let project: number;
-  let env: Record<string, string>;
-
-  beforeAll(async () => {
-    emu = await startEmulator({ dataset: DATASET });
-    client = clientFor(emu);
-    project = emu.dataset.projects[0]!.id;
-    env = {
-      CYTOMINE_HOST: emu.url,
-      CYTOMINE_PUBLIC_KEY: emu.publicKey,
-      CYTOMINE_PRIVATE_KEY: emu.privateKey,
-    };
-  });
-  afterAll(async () => {
-    await client?.close();
-    await emu?.close();
-  });
+describe('nothing accepted silently (emulator ctx.project)', () => {
+  const ctx = emulatorProject();
+  /** `cytorx export --project P --out ds --progress none ...args` in `home`. */
+  const exportCli = (home: string, ...args: string[]) =>
+    runInProcess(['export', '--project', String(ctx.project), '--out', 'ds', '--progress', 'none', ...args], {
+      env: ctx.env,
+      home,
+    });
 
   it('--classes with term ids outside the ontology: exit 2 naming them, nothing exported', async () => {
     const home = await tempDir('cytorx-classes-');
-    const [t1] = emu.dataset.terms;
+    const [t1] = ctx.emu.dataset.terms;
     const classes = {
       classes: [
         { id: 1, name: 'known', termIds: [t1!.id] },
@@ -40,20 +27,7 @@ describe('nothing accepted silently (emulator project)', () => {
       ],
     };
     await writeFile(path.join(home, 'classes.json'), JSON.stringify(classes));
-    const r = await runInProcess(
-      [
-        'export',
-        '--project',
-        String(project),
-        '--out',
-        'ds',
-        '--classes',
-        'classes.json',
-        '--progress',
-        'none',
-      ],
-      { env, home },
-    );
+    const r = await exportCli(home, '--classes', 'classes.json');
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(
       'term ids 990001 (class 2 "stale"), 990002 (class 2 "stale") are not in the project\'s ontology',
@@ -62,7 +36,7 @@ describe('nothing accepted silently (emulator project)', () => {
   });
 
   it('left out: distinct annotations in the totals and the summary, per stage in report.json and the summary line', async () => {
-    const { out, summary } = await runExport(client, { project, formats: ['mask', 'coco'] });
+    const { out, summary } = await runExport(ctx.client, { project: ctx.project, formats: ['mask', 'coco'] });
     const report = await readJson<Report & { totals: { skippedByStage: Record<string, number> } }>(
       out,
       'report.json',
@@ -84,10 +58,7 @@ describe('nothing accepted silently (emulator project)', () => {
     expect(Object.keys(report.totals.skippedByStage)).toEqual(expect.arrayContaining(['coco', 'mask']));
 
     const home = await tempDir('cytorx-leftout-');
-    const r = await runInProcess(
-      ['export', '--project', String(project), '--out', 'ds', '--format', 'mask,coco', '--progress', 'none'],
-      { env, home },
-    );
+    const r = await exportCli(home, '--format', 'mask,coco');
     expect(r.code, r.stderr).toBe(0);
     const by = Object.entries(report.totals.skippedByStage)
       .map(([k, v]) => `${k} ${v}`)
