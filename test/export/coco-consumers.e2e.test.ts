@@ -26,7 +26,7 @@ function decode(segmentation: unknown, h: number, w: number): Rle | CompressedRl
   return segmentation as CompressedRle;
 }
 
-describe('COCO as pycocotools reads it (emulator ctx.project)', () => {
+describe('COCO as pycocotools reads it (emulator project)', () => {
   const ctx = emulatorProject();
 
   const check = async (mode: CocoSegmentationMode | undefined) => {

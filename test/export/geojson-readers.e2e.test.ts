@@ -24,7 +24,7 @@ function emptyArrays(properties: Record<string, unknown>): string[] {
   });
 }
 
-describe('GeoJSON and COCO as readers take them (emulator ctx.project)', () => {
+describe('GeoJSON and COCO as readers take them (emulator project)', () => {
   const ctx = emulatorProject();
 
   it("no empty arrays in properties; no flip noise in GeoJSON or COCO; y flipped back and rounded is the server's y", async () => {

@@ -8,7 +8,7 @@ import { runInProcess } from '../cli/run-in-process.js';
 import { emulatorProject } from './emulator-project.js';
 import { type Report, readJson, runExport, tempDir } from './helpers.js';
 
-describe('nothing accepted silently (emulator ctx.project)', () => {
+describe('nothing accepted silently (emulator project)', () => {
   const ctx = emulatorProject();
   /** `cytorx export --project P --out ds --progress none ...args` in `home`. */
   const exportCli = (home: string, ...args: string[]) =>
