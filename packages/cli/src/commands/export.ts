@@ -11,6 +11,7 @@ import {
   splitAssignmentNote,
   summaryLines,
 } from '../export-progress.js';
+import { checkFormatFlags } from '../export-usage.js';
 import { masksOverPilLimit, pilWarning } from '../large-masks.js';
 import { checkIds, checkNumbers, integerAtLeast, positiveInteger } from '../options.js';
 
@@ -146,25 +147,7 @@ export const exportCommand = defineCommand({
         if (a.tile === undefined && (a['tile-overlap'] !== undefined || a.tiles !== undefined)) {
           throw new UsageError('--tile-overlap and --tiles need --tile SIZE');
         }
-        const formats = a.format.split(',').map((s) => s.trim());
-        if (!formats.includes('coco')) {
-          for (const flag of ['split', 'seed', 'coco-segmentation'] as const) {
-            if (a[flag] !== undefined) throw new UsageError(`--${flag} needs --format with coco`);
-          }
-        }
-        if (a.seed !== undefined && a.split === undefined) throw new UsageError('--seed needs --split');
-        if (a['geojson-flavor'] !== undefined && !formats.includes('geojson')) {
-          throw new UsageError('--geojson-flavor needs --format with geojson');
-        }
-        for (const w of a.writer ?? []) {
-          if (formats.includes(w)) {
-            throw new UsageError(
-              `--writer ${w} writes the same files as --format ${w} (the last one would silently win): give it once` +
-                (w === 'geojson' ? ' (--geojson-flavor shapes the --format output)' : '') +
-                (w === 'coco' ? ' (--split and --coco-segmentation shape the --format output)' : ''),
-            );
-          }
-        }
+        checkFormatFlags(a);
         if (a.shard !== undefined && !/^\d+\/\d+$/.test(a.shard)) {
           throw new UsageError(`--shard must be I/N, e.g. 0/4, got ${a.shard}`);
         }
