@@ -196,8 +196,8 @@ describe('cytorx commands (in-process)', () => {
       '--out',
       'outside.png',
     ]);
-    expect(outside.code).toBe(ExitCode.Failure);
-    expect(outside.stderr).toContain('400');
+    expect(outside.code).toBe(ExitCode.Usage); // checked against the image's size before any request
+    expect(outside.stderr).toContain('is outside image');
     expect(existsSync(join(home, 'outside.png'))).toBe(false);
   });
 

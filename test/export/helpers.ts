@@ -93,7 +93,8 @@ export interface GeojsonFeature {
     annotation_id: number;
     class_id: number;
     class_name: string;
-    term_ids: number[];
+    /** `null` for a feature without terms (never an empty array). */
+    term_ids: number[] | null;
     user_id: number;
   };
 }

@@ -1,4 +1,5 @@
 /** Progress display of `cytorx export`. @internal */
+import { readFile, stat } from 'node:fs/promises';
 import type { ExportEvent, ExportSummary } from '@cytorx/writers';
 import type { TextSink } from './output.js';
 
@@ -95,15 +96,59 @@ export function duration(seconds: number): string {
   return `${s}s`;
 }
 
-/** The closing lines: what was written, skipped and where the report is. */
-export function summaryLines(s: ExportSummary, seconds: number): string[] {
+/**
+ * The closing lines: what was written, skipped and where the report is. `skippedByStage`
+ * (report.json `totals.skippedByStage`) adds the per-output figures: distinct annotations
+ * left out by each writer (that output only) or pipeline stage (every output).
+ */
+export function summaryLines(
+  s: ExportSummary,
+  seconds: number,
+  skippedByStage?: Record<string, number>,
+): string[] {
+  const stages = Object.entries(skippedByStage ?? {}).filter(([, n]) => n > 0);
+  const by = stages.length === 0 ? '' : ` (${stages.map(([stage, n]) => `${stage} ${n}`).join(', ')})`;
   const lines = [
     `export ${s.complete ? 'complete' : 'INCOMPLETE'}: ${s.images.selected} images ` +
       `(${s.images.exported} exported now${s.images.resumed > 0 ? `, ${s.images.resumed} from an earlier run` : ''}), ` +
       `${s.annotations} annotations, ${s.features} features, ${s.files} output files (besides classes.json, manifest.json, report.json) in ${duration(seconds)}`,
-    `  ${s.skipped} annotations left out of an output (reasons in the report), ${s.warnings} warnings, ${s.contestedPixels} contested mask pixels`,
+    `  ${s.skipped} distinct annotations left out of at least one output${by}; reasons in the report`,
+    `  ${s.warnings} warnings, ${s.contestedPixels} contested mask pixels`,
     `  report: ${s.report}`,
   ];
   for (const e of s.errors) lines.push(`  failed: ${e}`);
   return lines;
+}
+
+/**
+ * How the images of a split were assigned, when a part got none (`splitNote` of
+ * @cytorx/writers on the export's `coco/splits.json`); undefined otherwise or without one.
+ */
+export async function splitAssignmentNote(out: string, split: string): Promise<string | undefined> {
+  try {
+    const assignment = JSON.parse(await readFile(`${out}/coco/splits.json`, 'utf8')) as Record<
+      string,
+      string
+    >;
+    const { splitNote } = await import('@cytorx/writers');
+    return splitNote(split, assignment);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Largest report.json read back for the per-output figures of the summary. */
+const REPORT_READ_LIMIT = 64 * 1024 * 1024;
+
+/** report.json `totals.skippedByStage` (undefined when the report is missing or very large). */
+export async function skippedByStage(report: string): Promise<Record<string, number> | undefined> {
+  try {
+    if ((await stat(report)).size > REPORT_READ_LIMIT) return undefined;
+    const r = JSON.parse(await readFile(report, 'utf8')) as {
+      totals?: { skippedByStage?: Record<string, number> };
+    };
+    return r.totals?.skippedByStage;
+  } catch {
+    return undefined;
+  }
 }

@@ -62,6 +62,7 @@ export { tile } from './operators/tile.js';
 export { type TileGrid, type TileOptions, tileBatch, tileGrid } from './operators/tile-batch.js';
 export { toCytomineSpace } from './operators/to-cytomine-space.js';
 export { type FrameOptions, toImageSpace } from './operators/to-image-space.js';
+export { checkClassTerms } from './pipeline/check-class-terms.js';
 export {
   classMappingToJson,
   type DefaultClassMappingOptions,

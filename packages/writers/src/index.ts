@@ -14,6 +14,10 @@ export {
   rleToBbox,
   rleToString,
 } from './coco/rle.js';
+export { rleFrPoly } from './coco/rle-fr-poly.js';
+export { rleMerge } from './coco/rle-merge.js';
+export type { CocoSegmentationMode } from './coco/segmentation.js';
+export { splitNote } from './coco/split.js';
 export { defineWriter } from './define-writer.js';
 export { exportProject } from './export/export-project.js';
 export type {

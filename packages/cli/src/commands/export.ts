@@ -4,7 +4,14 @@ import type { CytomineClient } from '@cytorx/core';
 import type { ExportFormat, ExportSummary, Writer } from '@cytorx/writers';
 import { type CommandContext, defineCommand, type GlobalArgs } from '../context.js';
 import { UsageError } from '../exit-codes.js';
-import { type ProgressMode, progressView, summaryLines } from '../export-progress.js';
+import {
+  type ProgressMode,
+  progressView,
+  skippedByStage,
+  splitAssignmentNote,
+  summaryLines,
+} from '../export-progress.js';
+import { checkFormatFlags } from '../export-usage.js';
 import { masksOverPilLimit, pilWarning } from '../large-masks.js';
 import { checkIds, checkNumbers, integerAtLeast, positiveInteger } from '../options.js';
 
@@ -71,8 +78,22 @@ export const exportCommand = defineCommand({
         type: 'boolean',
         describe: 'also write the image pixels aligned with the masks',
       })
-      .option('split', { type: 'string', describe: 'COCO split fractions, e.g. 0.8,0.1,0.1 (whole images)' })
-      .option('seed', { type: 'number', describe: 'seed of the split (default 0)' })
+      .option('split', {
+        type: 'string',
+        describe:
+          'COCO split fractions summing to 1, e.g. 0.8,0.1,0.1: whole images, each to the part its seeded hash falls in (needs --format coco)',
+      })
+      .option('seed', { type: 'number', describe: 'seed of the split (default 0; needs --split)' })
+      .option('coco-segmentation', {
+        choices: ['auto', 'polygon', 'rle'] as const,
+        describe:
+          'COCO segmentations. auto (default): polygons only where pycocotools decodes them to exactly the PNG mask pixels, else RLE; polygon: polygons wherever the shape allows (area/bbox as pycocotools decodes them; holes and overlaps stay RLE); rle: every annotation RLE',
+      })
+      .option('geojson-flavor', {
+        choices: ['default', 'qupath'] as const,
+        describe:
+          'GeoJSON properties. qupath: also objectType, classification {name, color} and a UUID id, as QuPath imports them',
+      })
       .option('writer', {
         type: 'string',
         array: true,
@@ -132,13 +153,14 @@ export const exportCommand = defineCommand({
         if (a.tile === undefined && (a['tile-overlap'] !== undefined || a.tiles !== undefined)) {
           throw new UsageError('--tile-overlap and --tiles need --tile SIZE');
         }
+        checkFormatFlags(a);
         if (a.shard !== undefined && !/^\d+\/\d+$/.test(a.shard)) {
           throw new UsageError(`--shard must be I/N, e.g. 0/4, got ${a.shard}`);
         }
         return true;
       }),
   handler: async (args, ctx) => {
-    const [{ exportProject, resolveWriter }, core, { lastValueFrom, tap }] = await Promise.all([
+    const [{ exportProject, resolveWriter }, core, { lastValueFrom, tap, toArray }] = await Promise.all([
       import('@cytorx/writers'),
       import('@cytorx/core'),
       import('rxjs'),
@@ -155,6 +177,15 @@ export const exportCommand = defineCommand({
       writers.push(await resolveWriter(spec, args.writerOption ?? [], { cwd }));
     }
     const { client, stop } = await connect(args, ctx);
+    if (classes !== undefined) {
+      try {
+        const terms = await lastValueFrom(core.listTerms(client, { project: args.project }).pipe(toArray()));
+        core.checkClassTerms(classes, terms, args.classes);
+      } catch (e) {
+        await stop();
+        throw e;
+      }
+    }
     const mode: ProgressMode =
       args.progress === 'json'
         ? 'json'
@@ -167,6 +198,7 @@ export const exportCommand = defineCommand({
     const started = performance.now();
     let summary: ExportSummary | undefined;
     const masks: string[] = [];
+    const runWarnings: string[] = []; // warnings about the whole run (e.g. how a split was assigned)
     try {
       const events$ = exportProject(client, {
         project: args.project,
@@ -190,6 +222,8 @@ export const exportCommand = defineCommand({
         ...(args.withImages !== undefined ? { withImages: args.withImages } : {}),
         ...(args.split !== undefined ? { split: args.split } : {}),
         ...(args.seed !== undefined ? { seed: args.seed } : {}),
+        ...(args.cocoSegmentation !== undefined ? { cocoSegmentation: args.cocoSegmentation } : {}),
+        ...(args.geojsonFlavor !== undefined ? { geojsonFlavor: args.geojsonFlavor } : {}),
         writers,
         ...(args.concurrency !== undefined ? { concurrency: args.concurrency } : {}),
         ...(args.workers !== undefined ? { workers: args.workers } : {}),
@@ -203,6 +237,7 @@ export const exportCommand = defineCommand({
             view.onEvent(e);
             if (e.type === 'file' && e.writer === 'mask') masks.push(e.path);
             if (e.type === 'done') summary = e.summary;
+            if (e.type === 'warning' && e.warning.imageId === undefined) runWarnings.push(e.warning.message);
           }),
         ),
         { defaultValue: undefined },
@@ -210,7 +245,13 @@ export const exportCommand = defineCommand({
     } finally {
       view.finish();
       if (summary !== undefined) {
-        for (const line of summaryLines(summary, (performance.now() - started) / 1000)) ctx.message(line);
+        const seconds = (performance.now() - started) / 1000;
+        const byStage = await skippedByStage(summary.report);
+        for (const line of summaryLines(summary, seconds, byStage)) ctx.message(line);
+        const note =
+          args.split === undefined ? undefined : await splitAssignmentNote(summary.out, args.split);
+        if (note !== undefined && !runWarnings.includes(note)) runWarnings.push(note);
+        for (const message of runWarnings) ctx.message(`  warning: ${message}`);
         const over = await masksOverPilLimit(summary.out, masks);
         if (over.length > 0) ctx.message(pilWarning(over));
       }

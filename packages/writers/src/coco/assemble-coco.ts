@@ -2,7 +2,7 @@ import { ConfigError } from '@cytorx/core';
 import type { WriterContext } from '../writer.js';
 import { CocoFile } from './coco-file.js';
 import { listCocoParts, readCocoPart } from './coco-part.js';
-import type { SplitPlan } from './split.js';
+import { describeSplit, type SplitPlan } from './split.js';
 
 const ANNOTATIONS = 'annotations.json';
 const ID_PLACEHOLDER = '{"id":0';
@@ -17,6 +17,8 @@ export interface AssembleCocoOptions {
   plan: SplitPlan | undefined;
   /** Supercategory of every category. Default: the ontology name, else the project name, else `cytomine`. */
   supercategory?: string | undefined;
+  /** Stage named in warnings. Default `coco`. */
+  name?: string | undefined;
 }
 
 /** What the assembled COCO files hold. */
@@ -26,6 +28,8 @@ export interface CocoStats {
   rle: number;
   skipped: number;
   images: number;
+  /** With a split: Cytomine images per part. */
+  splits?: Record<string, number>;
 }
 
 /**
@@ -33,7 +37,10 @@ export interface CocoStats {
  * output never depends on the order or timing the parts were written in), streaming one
  * annotation line at a time. Tile annotations are numbered in that order. Writes
  * `{dir}/annotations.json`, or one file per split part and `{dir}/splits.json`, atomically:
- * on failure or cancellation (`ctx.signal`) nothing is published. @internal
+ * on failure or cancellation (`ctx.signal`) nothing is published. Every file gets the same
+ * categories (the whole mapping, plus any id used in any part). With a split, a part that gets
+ * no image is reported through `ctx.warn`, saying how many images each part got and how they
+ * are assigned. @internal
  */
 export async function assembleCoco(
   ctx: WriterContext,
@@ -72,7 +79,10 @@ export async function assembleCoco(
         );
       }
       const t = part.trailer();
-      for (const [id, className] of t.categories) sink.useCategory(id, className ?? undefined);
+      // Every file gets every category used anywhere: split parts carry the same list.
+      for (const [id, className] of t.categories) {
+        for (const file of files.values()) file.useCategory(id, className ?? undefined);
+      }
       stats.annotations += t.annotations;
       stats.polygons += t.polygons;
       stats.rle += t.rle;
@@ -82,6 +92,10 @@ export async function assembleCoco(
     // Integer-like keys serialise in ascending numeric order, so splits.json is deterministic.
     for (const file of files.values()) written.push(await file.commit());
     if (plan !== undefined) {
+      const { counts, note } = describeSplit(plan, assignment);
+      stats.splits = counts;
+      if (note !== undefined)
+        ctx.warn({ code: 'OTHER', stage: options.name ?? 'coco', message: note, skipped: false });
       const rel = `${dir}/splits.json`;
       await ctx.out.writeFile(rel, `${JSON.stringify(assignment, null, 1)}\n`);
       written.push(rel);

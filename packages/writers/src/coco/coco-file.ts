@@ -105,10 +105,14 @@ export class CocoFile {
     return this.file.abort();
   }
 
-  /** Every class of the mapping, then `unlabeled` and unmapped ids only if used; sorted by id. */
+  /**
+   * Every class of the mapping and `unlabeled` (the whole mapping, whether used or not), then
+   * ids outside it that were used; sorted by id.
+   */
   private categories(): { id: number; name: string; supercategory: string }[] {
     const out = new Map<number, string>();
     for (const c of this.classes.classes) if (c.id !== this.classes.unlabeled) out.set(c.id, c.name);
+    out.set(this.classes.unlabeled, 'unlabeled');
     for (const [id, className] of this.used) {
       if (out.has(id)) continue;
       out.set(id, id === this.classes.unlabeled ? 'unlabeled' : (className ?? `class_${id}`));

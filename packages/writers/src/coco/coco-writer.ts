@@ -7,7 +7,7 @@ import type { WriterContext, WriterSummary } from '../writer.js';
 import { assembleCoco } from './assemble-coco.js';
 import type { CocoAnnotation, CocoImage } from './coco-file.js';
 import { type CocoPartTrailer, CocoPartWriter, cocoPartName } from './coco-part.js';
-import { cocoShape } from './segmentation.js';
+import { COCO_SEGMENTATION_MODES, type CocoSegmentationMode, cocoShape } from './segmentation.js';
 import { assignSplit, planSplit, type SplitPlan } from './split.js';
 
 /** Options of {@link cocoWriter}. All plain data (they may come from the command line). */
@@ -34,6 +34,13 @@ export interface CocoWriterOptions {
   imageExtension?: string;
   /** Supercategory of every category. Default: the ontology name, else the project name, else `cytomine`. */
   supercategory?: string;
+  /**
+   * How segmentations are written (see {@link CocoSegmentationMode}): `auto` (polygons only
+   * where pycocotools decodes them to exactly the annotation's mask, else RLE), `polygon`
+   * (polygons wherever the shape allows; `area`/`bbox` as pycocotools decodes them) or `rle`
+   * (every annotation RLE, pixel-exact with the PNG masks). Default `auto`.
+   */
+  segmentation?: CocoSegmentationMode;
   /** Writer name in events, errors and summaries. Default `coco`. */
   name?: string;
   /**
@@ -67,12 +74,16 @@ export interface CocoWriterOptions {
  * `imageId * 10^7 + row * 10^4 + col`), annotation id = `feature.id` (the annotation id, or the
  * derived id of a multi-term duplicate; for tiles, where one annotation can appear in several
  * tiles, a running number in assembly order, with `annotation_id` keeping the feature id),
- * category id = class id. Segmentation per raster-coco.md §C.7: polygons when each part is one
- * ring and no rings overlap, else compressed RLE with `iscrowd: 0`; `area` = pixel count and
- * `bbox` = tight box of the annotation's own mask under the cytorx pixel rule. An annotation
- * whose mask is empty is skipped with a `DEGENERATE` warning. Categories: every class of
- * `ctx.classes`, plus `unlabeled` only if used. Features must be in image pixel space
- * (`toImageSpace()`).
+ * category id = class id. Segmentation per `segmentation` (default `auto`: a polygon list only
+ * where pycocotools' decoder, `rleFrPoly`, gives back exactly the annotation's own mask under
+ * the cytorx pixel rule, else compressed RLE of that mask, `iscrowd: 0`); `area` = pixel count
+ * and `bbox` = tight box of the mask the segmentation decodes to, so segmentation, area, bbox
+ * and (in `auto` and `rle`) the PNG masks agree. Polygon coordinates are rounded to 1e-9 px.
+ * An annotation whose mask is empty is skipped with a `DEGENERATE` warning. Categories: every
+ * class of `ctx.classes` and `unlabeled`, in class id order, in every file (all split parts
+ * carry the same list). With a split, a part that gets no image (fewer images than parts, or
+ * a small fraction) is reported with a warning naming how many images each part got.
+ * Features must be in image pixel space (`toImageSpace()`).
  *
  * On cancellation (`ctx.signal` aborted when `close` runs) nothing is published; the parts are
  * removed unless `keepParts`.
@@ -89,6 +100,7 @@ export interface CocoWriterOptions {
 export const cocoWriter = defineWriter<CocoWriterOptions>((options = {}) => {
   const { dir = 'coco', fileName = 'id', imageExtension = 'png', name = 'coco' } = options;
   const { partsDir = `${dir}/.parts`, resume = false, keepParts = false } = options;
+  const { segmentation = 'auto' } = options;
   if (typeof dir !== 'string' || dir === '')
     throw new ConfigError('coco writer: dir must be a non-empty string');
   if (typeof partsDir !== 'string' || partsDir === '')
@@ -101,6 +113,11 @@ export const cocoWriter = defineWriter<CocoWriterOptions>((options = {}) => {
   if (typeof imageExtension !== 'string' || !/^[A-Za-z0-9]{1,10}$/.test(imageExtension)) {
     throw new ConfigError(
       `coco writer: imageExtension must be alphanumeric, got ${JSON.stringify(imageExtension)}`,
+    );
+  }
+  if (!COCO_SEGMENTATION_MODES.includes(segmentation)) {
+    throw new ConfigError(
+      `coco writer: segmentation must be ${COCO_SEGMENTATION_MODES.join(', ')}, got ${JSON.stringify(segmentation)}`,
     );
   }
   if (options.supercategory !== undefined && typeof options.supercategory !== 'string') {
@@ -134,10 +151,8 @@ export const cocoWriter = defineWriter<CocoWriterOptions>((options = {}) => {
               `annotation ${feature.annotationId} is in the ${feature.frame} frame; COCO needs image pixel space (toImageSpace())`,
             );
           }
-          const shape = cocoShape(feature.geometry, width, height, rasterizer, {
-            annotationId: feature.annotationId,
-            imageId: batch.image.id,
-          });
+          const subject = { annotationId: feature.annotationId, imageId: batch.image.id };
+          const shape = cocoShape(feature.geometry, width, height, rasterizer, subject, segmentation);
           if (shape === undefined) {
             trailer.skipped++;
             warnings++;
@@ -180,7 +195,7 @@ export const cocoWriter = defineWriter<CocoWriterOptions>((options = {}) => {
       const assembled =
         options.assemble === false || ctx.signal.aborted
           ? { files: [], stats: { annotations: 0, polygons: 0, rle: 0, skipped: 0, images: 0 } }
-          : await assembleCoco(ctx, { dir, partsDir, plan, supercategory: options.supercategory });
+          : await assembleCoco(ctx, { dir, partsDir, plan, supercategory: options.supercategory, name });
       if (!keepParts && options.assemble !== false) {
         await rm(ctx.out.resolve(partsDir), { recursive: true, force: true });
       }

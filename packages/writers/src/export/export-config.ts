@@ -1,5 +1,7 @@
 import { ConfigError, type MultiTermPolicy, type Term, type TileOptions } from '@cytorx/core';
+import { COCO_SEGMENTATION_MODES, type CocoSegmentationMode } from '../coco/segmentation.js';
 import { planSplit } from '../coco/split.js';
+import { GEOJSON_FLAVORS, type GeojsonFlavor } from '../geojson/feature-json.js';
 import type { OverlapPolicy } from '../mask/composite.js';
 import type { ExportFormat, ExportOptions } from './export-types.js';
 import { defaultWorkers } from './job-runner.js';
@@ -25,6 +27,8 @@ export interface ExportConfig {
   withImages: boolean;
   split: number[] | string | undefined;
   seed: number;
+  cocoSegmentation: CocoSegmentationMode;
+  geojsonFlavor: GeojsonFlavor;
   concurrency: number;
   workers: number;
   shard: Shard | undefined;
@@ -87,6 +91,12 @@ export function checkExportOptions(o: ExportOptions): ExportConfig {
       );
   }
   if (o.split !== undefined) planSplit(o.split, o.seed, undefined);
+  const cocoSegmentation = o.cocoSegmentation ?? 'auto';
+  if (!COCO_SEGMENTATION_MODES.includes(cocoSegmentation))
+    fail(`cocoSegmentation must be one of ${COCO_SEGMENTATION_MODES.join(', ')}`);
+  const geojsonFlavor = o.geojsonFlavor ?? 'default';
+  if (!GEOJSON_FLAVORS.includes(geojsonFlavor))
+    fail(`geojsonFlavor must be one of ${GEOJSON_FLAVORS.join(', ')}`);
   const concurrency = o.concurrency ?? 3;
   if (!Number.isInteger(concurrency) || concurrency < 1)
     fail(`concurrency must be an integer >= 1, got ${concurrency}`);
@@ -112,6 +122,8 @@ export function checkExportOptions(o: ExportOptions): ExportConfig {
     withImages: o.withImages ?? false,
     split: o.split,
     seed: o.seed ?? 0,
+    cocoSegmentation,
+    geojsonFlavor,
     concurrency,
     workers,
     shard: o.shard === undefined ? undefined : parseShard(o.shard),

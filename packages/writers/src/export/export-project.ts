@@ -150,6 +150,8 @@ async function prepare(
       split: config.split,
       seed: config.seed,
       coords: config.coords,
+      cocoSegmentation: config.cocoSegmentation,
+      geojsonFlavor: config.geojsonFlavor,
       withFeatures: here.length > 0,
     },
     config.workers,
@@ -230,6 +232,8 @@ function manifestOptions(
     withImages: c.withImages,
     split: c.split === undefined ? null : String(c.split),
     seed: c.split === undefined ? null : c.seed,
+    cocoSegmentation: c.formats.includes('coco') ? c.cocoSegmentation : null,
+    geojsonFlavor: c.formats.includes('geojson') ? c.geojsonFlavor : null,
     writers: extra.map((w) => w.name),
     shard: c.shard === undefined ? null : `${c.shard.index}/${c.shard.count}`,
   };

@@ -1,4 +1,6 @@
 import type { ClassMapping, MultiTermPolicy, PipelineWarning } from '@cytorx/core';
+import type { CocoSegmentationMode } from '../coco/segmentation.js';
+import type { GeojsonFlavor } from '../geojson/feature-json.js';
 import type { OverlapPolicy } from '../mask/composite.js';
 import type { Writer } from '../writer.js';
 import type { Shard } from './shard.js';
@@ -58,6 +60,14 @@ export interface ExportOptions {
   split?: number[] | string;
   /** Seed of the COCO split. Default 0. */
   seed?: number;
+  /**
+   * COCO segmentations (`cocoWriter`'s `segmentation`): `auto` (polygons only where
+   * pycocotools decodes them to exactly the annotation's mask, else RLE), `polygon` or `rle`.
+   * Default `auto`.
+   */
+  cocoSegmentation?: CocoSegmentationMode;
+  /** GeoJSON properties (`geojsonWriter`'s `flavor`): `default` or `qupath`. Default `default`. */
+  geojsonFlavor?: GeojsonFlavor;
   /** Extra writers (e.g. from `resolveWriter`), run after the built-in ones. */
   writers?: readonly Writer[];
   /**

@@ -12,7 +12,9 @@ import {
 } from '@cytorx/core';
 import { from, lastValueFrom, type Observable, toArray } from 'rxjs';
 import { cocoWriter } from '../coco/coco-writer.js';
+import type { CocoSegmentationMode } from '../coco/segmentation.js';
 import { createOutputDir, type OutputDir } from '../fs/output-dir.js';
+import type { GeojsonFlavor } from '../geojson/feature-json.js';
 import { geojsonWriter } from '../geojson/geojson-writer.js';
 import type { OverlapPolicy } from '../mask/composite.js';
 import { maskWriter } from '../mask/mask-writer.js';
@@ -47,6 +49,8 @@ export interface ImageJobSetup {
   split: number[] | string | undefined;
   seed: number;
   coords: 'image' | 'cytomine';
+  cocoSegmentation: CocoSegmentationMode;
+  geojsonFlavor: GeojsonFlavor;
   /** Return each batch's features (writers in the calling thread need them). */
   withFeatures: boolean;
 }
@@ -178,8 +182,10 @@ export function imageJobRunner(setup: ImageJobSetup): ImageJobRun {
 function builtinWriters(setup: ImageJobSetup): Array<{ writer: Writer; inFrame: boolean }> {
   const out: Array<{ writer: Writer; inFrame: boolean }> = [];
   const { formats } = setup;
-  if (formats.includes('geojson'))
-    out.push({ writer: geojsonWriter(), inFrame: setup.coords === 'cytomine' });
+  if (formats.includes('geojson')) {
+    const geojson = geojsonWriter({ flavor: setup.geojsonFlavor });
+    out.push({ writer: geojson, inFrame: setup.coords === 'cytomine' });
+  }
   if (formats.includes('mask')) {
     out.push({ writer: maskWriter({ overlap: setup.overlap, bandThreshold: BAND_PIXELS }), inFrame: false });
   }
@@ -188,7 +194,8 @@ function builtinWriters(setup: ImageJobSetup): Array<{ writer: Writer; inFrame: 
   if (formats.includes('coco')) {
     const split = setup.split === undefined ? {} : { split: setup.split, seed: setup.seed };
     const parts = { partsDir: COCO_PARTS, resume: true, assemble: false };
-    out.push({ writer: cocoWriter({ ...split, ...parts }), inFrame: false });
+    const segmentation = setup.cocoSegmentation;
+    out.push({ writer: cocoWriter({ ...split, ...parts, segmentation }), inFrame: false });
   }
   return out;
 }

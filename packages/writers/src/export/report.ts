@@ -8,7 +8,17 @@ export interface ReportTotals {
   images: number;
   annotations: number;
   features: number;
+  /**
+   * Distinct annotations left out of at least one output (an annotation skipped by two writers,
+   * or in several tiles or multi-term copies, counts once).
+   */
   skipped: number;
+  /**
+   * Distinct annotations left out, per stage that left them out: a writer's name (`mask`,
+   * `coco`, ...) means left out of that output only; a pipeline stage (`parseWkt`, `repair`,
+   * ...) means left out of every output. Keys sorted.
+   */
+  skippedByStage: Record<string, number>;
   warnings: number;
   contestedPixels: number;
   files: number;
@@ -46,11 +56,13 @@ export async function writeReport(
     annotations: 0,
     features: 0,
     skipped: 0,
+    skippedByStage: {},
     warnings: 0,
     contestedPixels: 0,
     files: 0,
   };
   const perClass = new Map<number, number>();
+  const byStage = new Map<string, number>();
   const byCode: Record<string, number> = {};
   const filesPerWriter = new Map<string, number>();
   const file = await out.open('report.json');
@@ -75,11 +87,10 @@ export async function writeReport(
         filesPerWriter.set(writer, (filesPerWriter.get(writer) ?? 0) + list.length);
         totals.files += list.length;
       }
-      let skipped = 0;
+      const skipped = distinctSkipped(r.warnings, byStage);
       for (const w of r.warnings) {
         totals.warnings++;
         byCode[w.code] = (byCode[w.code] ?? 0) + 1;
-        if (w.skipped) skipped++;
       }
       totals.skipped += skipped;
       const { warnings, ...rest } = r;
@@ -112,6 +123,7 @@ export async function writeReport(
       errors: w.errors,
     }));
     totals.files += writers.reduce((n, w) => n + w.outputs.length, 0);
+    totals.skippedByStage = Object.fromEntries([...byStage].sort((a, b) => (a[0] < b[0] ? -1 : 1)));
     const names = new Map(input.classes.classes.map((c) => [c.id, c.name]));
     const classes = [...perClass]
       .sort((a, b) => a[0] - b[0])
@@ -139,6 +151,32 @@ export async function writeReport(
     await file.abort();
     throw e;
   }
+}
+
+/**
+ * Distinct annotations of one image left out of an output, adding per-stage distinct counts
+ * to `byStage`. Annotation ids are unique within an image (its tiles and multi-term copies
+ * share the id); a skip without an annotation id counts on its own.
+ */
+function distinctSkipped(warnings: readonly RecordedWarning[], byStage: Map<string, number>): number {
+  const all = new Set<number>();
+  const perStage = new Map<string, Set<number>>();
+  let anonymous = 0;
+  for (const w of warnings) {
+    if (!w.skipped) continue;
+    const id = w.annotationId;
+    if (id === undefined) {
+      anonymous++;
+      byStage.set(w.stage, (byStage.get(w.stage) ?? 0) + 1);
+      continue;
+    }
+    all.add(id);
+    const set = perStage.get(w.stage) ?? new Set<number>();
+    set.add(id);
+    perStage.set(w.stage, set);
+  }
+  for (const [stage, ids] of perStage) byStage.set(stage, (byStage.get(stage) ?? 0) + ids.size);
+  return all.size + anonymous;
 }
 
 function warningEntry(imageId: number | undefined, w: RecordedWarning): Record<string, unknown> {

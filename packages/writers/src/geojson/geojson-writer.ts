@@ -1,22 +1,28 @@
 import { AbortedError, ConfigError, type ImageBatch } from '@cytorx/core';
 import { batchKey } from '../batch-key.js';
 import { defineWriter } from '../define-writer.js';
+import { JsonBytes } from '../json/json-bytes.js';
 import type { WriterContext, WriterSummary } from '../writer.js';
-import { featureToJson, type GeojsonFlavor } from './feature-json.js';
+import { FeatureEncoder, GEOJSON_FLAVORS, type GeojsonFlavor } from './feature-json.js';
 
 /** Options of {@link geojsonWriter}. All plain data (they may come from the command line). */
 export interface GeojsonWriterOptions {
   /**
    * `default`: the ATrISys properties (`image_id`, `annotation_id`, `class_id`, `class_name`,
-   * `term_ids`, `term_names`, `user_id`, `created`) and the feature id as a number.
-   * `qupath`: the same plus `objectType: "annotation"` and `classification: { name, color: [r, g, b] }`,
-   * and a UUID feature id derived from the feature id, so QuPath imports classified annotations.
-   * Default `default`.
+   * `term_ids`, `term_names`, `user_id`, `created`; `term_ids`/`term_names` are `null`, never
+   * `[]`, for a feature without terms) and the feature id as a number.
+   * `qupath`: the same plus what QuPath's importer reads: `objectType: "annotation"`,
+   * `classification: { name, color: [r, g, b] }` (always with a colour) and a UUID feature id
+   * derived from the feature id (stable across exports). Default `default`.
    */
   flavor?: GeojsonFlavor;
   /** Folder under the output directory. Default `geojson`. */
   dir?: string;
-  /** Round coordinates to this many decimals (0..12). Default: written as given. */
+  /**
+   * Round coordinates to this many decimals (0..12), written as the shortest decimal of the
+   * rounded value. Default 9 (1e-9 px: drops the floating-point noise of the y flip, e.g.
+   * `897.6700000000001` is written `897.67`, and keeps every coordinate Cytomine stores exact).
+   */
   precision?: number;
   /** Writer name in events, errors and summaries. Default `geojson`. */
   name?: string;
@@ -46,7 +52,7 @@ const CHUNK = 64 * 1024;
  */
 export const geojsonWriter = defineWriter<GeojsonWriterOptions>((options = {}) => {
   const { flavor = 'default', dir = 'geojson', precision, name = 'geojson' } = options;
-  if (flavor !== 'default' && flavor !== 'qupath') {
+  if (!GEOJSON_FLAVORS.includes(flavor)) {
     throw new ConfigError(
       `geojson writer: flavor must be "default" or "qupath", got ${JSON.stringify(flavor)}`,
     );
@@ -66,6 +72,7 @@ export const geojsonWriter = defineWriter<GeojsonWriterOptions>((options = {}) =
   let warnings = 0;
   let warnedFrame = false;
   const fmt = { flavor, precision };
+  let encoder: FeatureEncoder | undefined;
 
   return {
     name,
@@ -88,19 +95,22 @@ export const geojsonWriter = defineWriter<GeojsonWriterOptions>((options = {}) =
       const rel = `${dir}/${batchKey(batch)}.geojson`;
       const file = await ctx.out.open(rel);
       try {
-        await file.write('{"type":"FeatureCollection","features":[');
-        let chunk = '';
+        if (encoder === undefined || encoder.classes !== ctx.classes)
+          encoder = new FeatureEncoder(ctx.classes, fmt);
+        const out = new JsonBytes(CHUNK + 4096);
+        out.ascii('{"type":"FeatureCollection","features":[');
         let first = true;
         for (const feature of batch.features) {
-          chunk += (first ? '\n' : ',\n') + featureToJson(feature, ctx.classes, fmt);
+          out.ascii(first ? '\n' : ',\n');
+          encoder.encode(feature, out);
           first = false;
-          if (chunk.length >= CHUNK) {
+          if (out.length >= CHUNK) {
             if (ctx.signal.aborted) throw new AbortedError(`${name}: cancelled while writing ${rel}`);
-            await file.write(chunk);
-            chunk = '';
+            await file.write(out.take());
           }
         }
-        await file.write(`${chunk}\n]}\n`);
+        out.ascii('\n]}\n');
+        await file.write(out.take());
         await file.commit();
       } catch (e) {
         await file.abort();

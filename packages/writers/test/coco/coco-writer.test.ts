@@ -11,6 +11,8 @@ import {
   rleArea,
   rleDecode,
   rleFromString,
+  rleFrPoly,
+  rleMerge,
   rleToBbox,
   writeTo,
 } from '@cytorx/writers';
@@ -191,7 +193,10 @@ describe('cocoWriter', () => {
       expect(a.area).toBe(count(oracle));
       expect(a.bbox).toEqual(tightBox(oracle, w));
       if (Array.isArray(a.segmentation)) {
+        // auto: a polygon list only where pycocotools' decoder gives back exactly our mask.
         for (const r of a.segmentation) expect(r.length).toBeGreaterThanOrEqual(6);
+        const decoded = rleMerge(a.segmentation.map((r) => rleFrPoly(r, h, w)));
+        expect(rleDecode(decoded)).toEqual(oracle);
       } else {
         expect(a.segmentation.size).toEqual([h, w]);
         expect(typeof a.segmentation.counts).toBe('string');
@@ -200,10 +205,10 @@ describe('cocoWriter', () => {
         expect(rleToBbox(a.segmentation)).toEqual(a.bbox);
       }
     }
-    // Polygon vs RLE per raster-coco.md §C.7.
+    // Polygons where pycocotools reads them as we paint them; RLE for holes, overlaps, and the
+    // slanted triangle, whose edges pycocotools places differently (checked above either way).
     expect(byId.get(11)!.segmentation).toEqual([flat(rectRing(2, 3, 12, 13))]);
-    expect(byId.get(13)!.segmentation).toEqual([flat(rectRing(1, 30, 9, 40)), [50.5, 30, 62, 33, 55, 46.5]]);
-    expect(byId.get(21)!.segmentation).toEqual([[3.3, 1.7, 30.1, 9.25, 12.5, 40.6]]);
+    expect(Array.isArray(byId.get(21)!.segmentation)).toBe(false);
     expect(byId.get(16)!.segmentation).toEqual([flat(rectRing(50, 40, 80, 60))]);
     expect(byId.get(16)!.bbox).toEqual([50, 40, 14, 8]); // clipped to the canvas
     for (const id of [12, 14, 22, 2_000_022]) expect(Array.isArray(byId.get(id)!.segmentation)).toBe(false);
@@ -234,7 +239,7 @@ describe('cocoWriter', () => {
     for (const [part, coco] of Object.entries(a.parts)) {
       for (const im of coco.images) expect(a.splits[String(im.id)]).toBe(part);
       for (const an of coco.annotations) expect(a.splits[String(an.image_id)]).toBe(part);
-      expect(coco.categories.map((c) => c.id)).toEqual([1, 2]); // same categories in every part
+      expect(coco.categories.map((c) => c.id)).toEqual([1, 2, 255]); // same categories in every part
     }
     const sizes = Object.values(a.parts).map((c) => c.images.length);
     expect(sizes.reduce((x, y) => x + y, 0)).toBe(60);
@@ -245,6 +250,30 @@ describe('cocoWriter', () => {
     // Another seed gives another assignment.
     const c = await run(ids, 8);
     expect(ids.some((id) => c.splits[String(id)] !== a.splits[String(id)])).toBe(true);
+  });
+
+  it('a split part without images: a warning gives the images per part and how they are assigned', async () => {
+    const ctx = await tempContext();
+    await lastValueFrom(
+      from([batch(image(100), [feature(1000, image(100), square)])]).pipe(
+        writeTo(ctx, cocoWriter({ split: [0.5, 0.25, 0.25], seed: 1 })),
+      ),
+    );
+    const splits = await readJson<Record<string, string>>(ctx.root, 'coco/splits.json');
+    const part = splits['100']!;
+    const counts = ['train', 'val', 'test'].map((p) => `${p} ${p === part ? 1 : 0}`).join(', ');
+    expect(ctx.warnings).toEqual([
+      expect.objectContaining({
+        code: 'OTHER',
+        stage: 'coco',
+        skipped: false,
+        message: expect.stringContaining(`split: 1 image over 3 parts: ${counts}; `),
+      }),
+    ]);
+    for (const p of ['train', 'val', 'test']) {
+      const coco = await readJson<Coco>(ctx.root, `coco/${p}.json`);
+      expect(coco.categories.map((c) => c.id)).toEqual([1, 2, 255]);
+    }
   });
 
   it('tiles: derived image ids and file names, unique annotation ids, masks clipped to the tile', async () => {
@@ -321,7 +350,7 @@ describe('cocoWriter', () => {
     expect(await listFiles(ctx.root)).toEqual([]);
   });
 
-  it('categories: all mapped classes always, unlabeled and unmapped ids only when used', async () => {
+  it('categories: all mapped classes and unlabeled always, unmapped ids when used', async () => {
     const ctx = await tempContext();
     const img = image(8);
     const odd = feature(81, img, square, { classId: 9 });
@@ -333,6 +362,7 @@ describe('cocoWriter', () => {
     expect(coco.categories).toEqual([
       ...CLASSES.classes.map((c) => ({ id: c.id, name: c.name, supercategory: 'tissue' })),
       { id: 9, name: 'Necrosis', supercategory: 'tissue' },
+      { id: 255, name: 'unlabeled', supercategory: 'tissue' },
     ]);
   });
 

@@ -1,5 +1,13 @@
 import type { Geometry, Position } from '@cytorx/core';
-import { geometryToRings, rasterizeSpans, rleDecode } from '@cytorx/writers';
+import {
+  geometryToRings,
+  rasterizeSpans,
+  rleArea,
+  rleDecode,
+  rleFrPoly,
+  rleMerge,
+  rleToBbox,
+} from '@cytorx/writers';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { cocoShape } from '../../src/coco/segmentation.js';
@@ -46,16 +54,13 @@ describe('cocoShape (raster-coco.md §C.7)', () => {
         expect(shape).toBeDefined();
         expect(shape!.area).toBe(area);
         if (Array.isArray(shape!.segmentation)) {
-          // Every ring >= 3 points, no holes, and COCO's union of rings equals our even-odd mask.
-          const union = new Uint8Array(W * H);
+          // Every ring >= 3 points, no holes, and pycocotools' decoding (rleFrPoly per ring,
+          // union) is exactly our even-odd mask.
           for (const ring of shape!.segmentation) {
             expect(ring.length).toBeGreaterThanOrEqual(6);
             expect(ring.length % 2).toBe(0);
-            maskOf([ring]).forEach((v, i) => {
-              if (v) union[i] = 1;
-            });
           }
-          expect(union).toEqual(expected);
+          expect(rleDecode(rleMerge(shape!.segmentation.map((p) => rleFrPoly(p, H, W))))).toEqual(expected);
           const parts =
             g.type === 'Polygon' ? [g.coordinates] : g.type === 'MultiPolygon' ? g.coordinates : [];
           expect(parts.every((p) => p.filter((ring) => ring.length >= 3).length <= 1)).toBe(true);
@@ -82,7 +87,77 @@ describe('cocoShape (raster-coco.md §C.7)', () => {
     );
   });
 
-  it('a polygon with a hole is RLE even when the hole is tiny; a bow-tie ring stays a polygon', () => {
+  it('property: polygon mode keeps disjoint single rings as polygons, area/bbox as pycocotools decodes them; rle mode is always RLE of our mask', () => {
+    const r = new Rasterizer();
+    fc.assert(
+      fc.property(geometryArb, (g) => {
+        const expected = maskOf(geometryToRings(g));
+        const subject = { annotationId: 1, imageId: 1 };
+        const rle = cocoShape(g, W, H, r, subject, 'rle');
+        const poly = cocoShape(g, W, H, r, subject, 'polygon');
+        if (expected.every((v) => v === 0)) {
+          expect(rle).toBeUndefined();
+          expect(poly).toBeUndefined();
+          return;
+        }
+        expect(Array.isArray(rle!.segmentation)).toBe(false);
+        expect(rleDecode(rle!.segmentation as { size: [number, number]; counts: string })).toEqual(expected);
+        if (Array.isArray(poly!.segmentation)) {
+          const decoded = rleMerge(poly!.segmentation.map((p) => rleFrPoly(p, H, W)));
+          expect(poly!.area).toBe(rleArea(decoded));
+          expect(poly!.area).toBeGreaterThan(0);
+          expect(poly!.bbox).toEqual(rleToBbox(decoded));
+        } else {
+          expect(rleDecode(poly!.segmentation)).toEqual(expected);
+          expect(poly!.area).toBe(expected.reduce((a, b) => a + b, 0));
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it("a square with corners on pixel centres: we paint pixel (0,0), pycocotools pixel (1,1); auto writes RLE, polygon mode the decoder's box", () => {
+    const r = new Rasterizer();
+    const g: Geometry = {
+      type: 'Polygon',
+      coordinates: [
+        [
+          [0.5, 0.5],
+          [1.5, 0.5],
+          [1.5, 1.5],
+          [0.5, 1.5],
+          [0.5, 0.5],
+        ],
+      ],
+    };
+    const subject = { annotationId: 1, imageId: 1 };
+    const auto = cocoShape(g, W, H, r, subject)!;
+    expect(Array.isArray(auto.segmentation)).toBe(false);
+    expect([auto.area, auto.bbox]).toEqual([1, [0, 0, 1, 1]]);
+    const poly = cocoShape(g, W, H, r, subject, 'polygon')!;
+    expect(poly.segmentation).toEqual([[0.5, 0.5, 1.5, 0.5, 1.5, 1.5, 0.5, 1.5]]);
+    expect([poly.area, poly.bbox]).toEqual([1, [1, 1, 1, 1]]);
+  });
+
+  it('polygon coordinates are written rounded to 1e-9 px (the y flip 20 - 2.01 = 17.990000000000002 becomes 17.99)', () => {
+    const r = new Rasterizer();
+    const y = 20 - 2.01;
+    expect(String(y)).toBe('17.990000000000002');
+    const ring = (v: number): Position[] => [
+      [2, 2],
+      [10, 2],
+      [10, v],
+      [2, v],
+      [2, 2],
+    ];
+    const subject = { annotationId: 1, imageId: 1 };
+    const a = cocoShape({ type: 'Polygon', coordinates: [ring(17.99)] }, W, H, r, subject, 'polygon')!;
+    const b = cocoShape({ type: 'Polygon', coordinates: [ring(y)] }, W, H, r, subject, 'polygon')!;
+    expect(JSON.stringify(b.segmentation)).toBe('[[2,2,10,2,10,17.99,2,17.99]]');
+    expect(b).toEqual(a);
+  });
+
+  it('a polygon with a hole is RLE even when the hole is tiny; a bow-tie ring is a polygon in polygon mode', () => {
     const r = new Rasterizer();
     const holed: Geometry = {
       type: 'Polygon',
@@ -118,7 +193,11 @@ describe('cocoShape (raster-coco.md §C.7)', () => {
         ],
       ],
     };
-    const b = cocoShape(bowtie, W, H, r, { annotationId: 2, imageId: 1 })!;
+    const b = cocoShape(bowtie, W, H, r, { annotationId: 2, imageId: 1 }, 'polygon')!;
     expect(b.segmentation).toEqual([[0, 0, 10, 10, 10, 0, 0, 10]]);
+    // pycocotools fills the crossing point's column differently: auto writes our mask as RLE.
+    const auto = cocoShape(bowtie, W, H, r, { annotationId: 2, imageId: 1 })!;
+    expect(Array.isArray(auto.segmentation)).toBe(false);
+    expect(rleArea(auto.segmentation as { size: [number, number]; counts: string })).toBe(auto.area);
   });
 });

@@ -82,8 +82,9 @@ describe('geojsonWriter', () => {
           annotation_id: f.annotationId,
           class_id: f.classId ?? null,
           class_name: f.className ?? null,
-          term_ids: f.termIds,
-          term_names: (f.terms ?? []).map((t) => t.name),
+          // never an empty array (GDAL/fiona choke on empty list fields): null
+          term_ids: f.termIds.length === 0 ? null : f.termIds,
+          term_names: f.terms === undefined || f.terms.length === 0 ? null : f.terms.map((t) => t.name),
           user_id: f.annotation.user,
           created: f.annotation.created,
         });
