@@ -34,6 +34,9 @@ export interface RunOptions {
   cwd?: string;
   /** The run is killed (child) or aborted (in-process) after this long; default 60 s. */
   timeoutMs?: number;
+  /** Child process only: run as this user and group (the test runner must be root). */
+  uid?: number;
+  gid?: number;
 }
 
 function environment(options: RunOptions): Record<string, string> {
@@ -56,6 +59,8 @@ export function runCli(args: readonly string[], options: RunOptions): Promise<Cl
         env: environment(options),
         timeout: options.timeoutMs ?? 60_000,
         maxBuffer: 64 * 1024 * 1024,
+        ...(options.uid !== undefined ? { uid: options.uid } : {}),
+        ...(options.gid !== undefined ? { gid: options.gid } : {}),
       },
       (error, stdout, stderr) => {
         if (error && typeof error.code !== 'number') {
