@@ -137,11 +137,12 @@ describe('issue 14 point 2: --replace cannot destroy hand-drawn annotations', ()
       .map((x) => x.id)
       .filter((id) => !handDrawn.includes(id));
     // A ledger line naming another user's annotation (a copied or edited ledger) is not obeyed.
-    const bobs = a.dataset.annotations.find((x) => x.image === image && x.user !== alice);
+    const bobs = a.dataset.annotations.find((x) => x.image === image && x.user !== alice)!;
+    expect(bobs).toBeDefined();
     const ledgerV1 = `${v1}.cytorx-ledger.jsonl`;
     const lines = readFileSync(ledgerV1, 'utf8').trim().split('\n');
     const created = JSON.parse(lines.find((l) => l.includes('"created"'))!) as Record<string, unknown>;
-    if (bobs) writeFileSync(ledgerV1, `${lines.join('\n')}\n${JSON.stringify({ ...created, key: 'forged', id: bobs.id })}\n`);
+    writeFileSync(ledgerV1, `${lines.join('\n')}\n${JSON.stringify({ ...created, key: 'forged', id: bobs.id })}\n`);
     const v2 = writeJson(home, 'v2.geojson', predictions([600, 640], 300));
     const dry = await upload(a, ['--from', v2, '--replace', '--replace-from', ledgerV1, '--dry-run']);
     expect(dry.code).toBe(0);
@@ -151,10 +152,8 @@ describe('issue 14 point 2: --replace cannot destroy hand-drawn annotations', ()
     const now = new Set(onImage(a).map((x) => x.id));
     for (const id of handDrawn) expect(now.has(id)).toBe(true);
     for (const id of v1Ids) expect(now.has(id)).toBe(false);
-    if (bobs) {
-      expect(a.dataset.annotations.some((x) => x.id === bobs.id)).toBe(true);
-      expect(r.stderr).toContain(`annotation ${bobs.id}`);
-    }
+    expect(a.dataset.annotations.some((x) => x.id === bobs.id)).toBe(true);
+    expect(r.stderr).toMatch(new RegExp(`not deleted annotation ${bobs.id} .*belongs to user`));
   });
 
   it('--replace-scope user-terms needs --yes, prints the count first, and --dry-run shows the deletes', async () => {

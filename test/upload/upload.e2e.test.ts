@@ -228,25 +228,26 @@ describe('cytorx upload', () => {
     expect(created?.terms.map((t) => t.term)).toEqual([terms[2]!.id]);
   });
 
-  it("--replace deletes this user's annotations with the same terms first (listed in the plan)", async () => {
+  it('--replace --replace-from deletes the earlier upload first (listed in the plan)', async () => {
     const image = images[3]!;
     const t = terms[3]!;
     const first = writeJson('a.geojson', collection([feature(square(600, 600, 30), { class_name: t.name })]));
     expect((await cli(['--from', first, '--image', String(image)])).code).toBe(0);
     const old = mine(image).filter((a) => a.terms.some((x) => x.term === t.id));
-    expect(old.length).toBeGreaterThan(0);
+    expect(old).toHaveLength(1);
     const second = writeJson(
       'b.geojson',
       collection([feature(square(700, 600, 30), { class_name: t.name })]),
     );
-    const dry = await cli(['--from', second, '--image', String(image), '--replace', '--dry-run']);
-    expect(dry.stderr).toMatch(new RegExp(`delete ${old.length},`));
-    expect(dry.stderr).toContain(`delete ${old[0]!.id}: --replace`);
-    const r = await cli(['--from', second, '--image', String(image), '--replace']);
+    const replace = ['--replace', '--replace-from', `${first}.cytorx-ledger.jsonl`];
+    const dry = await cli(['--from', second, '--image', String(image), ...replace, '--dry-run']);
+    expect(dry.stderr).toMatch(/delete 1,/);
+    expect(dry.stderr).toContain(`delete ${old[0]!.id}: --replace (created by an upload: ledger a.geojson`);
+    const r = await cli(['--from', second, '--image', String(image), ...replace]);
     expect(r.code).toBe(0);
     const now = mine(image).filter((a) => a.terms.some((x) => x.term === t.id));
     expect(now).toHaveLength(1);
-    expect(old.some((a) => now[0]!.id === a.id)).toBe(false);
+    expect(now[0]!.id).not.toBe(old[0]!.id);
   });
 
   it('with 20% injected failures, at most one rerun ends with exactly one annotation per feature', async () => {

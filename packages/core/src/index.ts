@@ -108,7 +108,16 @@ export {
 } from './upload/batch-response.js';
 export { type CreateAnnotationsOptions, contentKey, createAnnotations } from './upload/create-annotations.js';
 export { type DeleteAnnotationsOptions, deleteAnnotations } from './upload/delete-annotations.js';
-export { type LedgerEntry, type LedgerRecord, openLedger, type UploadLedger } from './upload/ledger.js';
+export {
+  type LedgerEntry,
+  type LedgerRecord,
+  type LedgerTarget,
+  ledgerTargetKey,
+  type OpenLedgerOptions,
+  openLedger,
+  type UploadLedger,
+} from './upload/ledger.js';
+export type { ReplaceOptions, ReplaceScope, SparedAnnotation } from './upload/plan-replace.js';
 export {
   type PlanRefusal,
   type PlanUploadOptions,
@@ -127,3 +136,11 @@ export { type RunUploadOptions, runUpload } from './upload/run-upload.js';
 export type { DeleteItem, UpdateItem, UploadItem, UploadResult, UploadStatus } from './upload/types.js';
 export { type UpdateAnnotationsOptions, updateAnnotations } from './upload/update-annotations.js';
 export type { UploadSessionOptions } from './upload/upload-session.js';
+export {
+  planRows,
+  type UploadReportRow,
+  type UploadSummary,
+  UploadTally,
+  uploadError,
+} from './upload/upload-summary.js';
+export { type UploadTarget, uploadTarget } from './upload/upload-target.js';

@@ -1,21 +1,15 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { UploadPlan } from '@cytorx/core';
-import { defineCommand } from '../context.js';
-import { checkIds, checkNumbers, positiveInteger } from '../options.js';
+import type { UploadLedger, UploadPlan, UploadReportRow, UploadSummary, UploadTarget } from '@cytorx/core';
+import { from, lastValueFrom, tap } from 'rxjs';
+import { canAsk, typedConfirmation } from '../confirm.js';
+import { type CommandContext, defineCommand } from '../context.js';
+import { UsageError } from '../exit-codes.js';
+import { checkIds } from '../options.js';
 import type { Column } from '../output.js';
 
-/** One line of the per-item report (`--json` / `--ndjson`). */
-interface Row {
-  label: string;
-  status: string;
-  annotationId?: number;
-  reason?: string;
-  key?: string;
-  notes?: string[];
-}
-
-const columns: ReadonlyArray<Column<Row>> = [
+const columns: ReadonlyArray<Column<UploadReportRow>> = [
   { header: 'STATUS', value: (r) => r.status },
   { header: 'ID', value: (r) => r.annotationId, align: 'right' },
   { header: 'ITEM', value: (r) => r.label, maxWidth: 40 },
@@ -27,19 +21,34 @@ function firstLines(lines: string[], n = 20): string[] {
   return lines.length <= n ? lines : [...lines.slice(0, n), `  ... and ${lines.length - n} more`];
 }
 
-function describePlan(plan: UploadPlan): string[] {
-  const out = [
+function describePlan(plan: UploadPlan, all: boolean): string[] {
+  const cap = all ? Number.POSITIVE_INFINITY : 20;
+  return [
     `plan: create ${plan.create.length}, update ${plan.update.length}, delete ${plan.delete.length}, ` +
       `skip ${plan.skip.length} (already uploaded), refused ${plan.refused.length}`,
+    ...firstLines(
+      plan.delete.map((d) => `  delete ${d.annotationId}: ${d.reason}`),
+      cap,
+    ),
+    ...firstLines(
+      plan.spared.map((s) => `  not deleted ${s.label}: ${s.reason}`),
+      cap,
+    ),
+    ...firstLines(plan.refused.map((r) => `  refused ${r.label}: ${r.reason}`)),
   ];
-  out.push(...firstLines(plan.delete.map((d) => `  delete ${d.annotationId}: ${d.reason}`)));
-  out.push(...firstLines(plan.refused.map((r) => `  refused ${r.label}: ${r.reason}`)));
-  return out;
+}
+
+function summaryLine(s: UploadSummary, ledger: string): string {
+  return (
+    `upload: created ${s.created}, updated ${s.updated}, deleted ${s.deleted}, skipped ${s.skipped}, ` +
+    `refused ${s.refused}, failed ${s.failed}${s.spared > 0 ? `, not deleted ${s.spared}` : ''} (ledger ${ledger})`
+  );
 }
 
 /**
  * `cytorx upload --project ID --from PATH [--image ID] [--classes FILE] [--coords image|cytomine]
- * [--batch-size N] [--max-batch-bytes N] [--dry-run] [--replace] [--ledger FILE]`.
+ * [--batch-size N] [--max-batch-bytes N] [--dry-run] [--replace [--replace-from LEDGER...]
+ * [--replace-scope ledger|user-terms] [--yes]] [--ledger FILE]`.
  */
 export const uploadCommand = defineCommand({
   command: 'upload',
@@ -67,27 +76,50 @@ export const uploadCommand = defineCommand({
       .option('max-vertices', {
         type: 'number',
         default: 2000,
-        describe: 'simplify polygons above this vertex count',
+        describe: 'simplify polygons above this vertex count (0: no cap)',
       })
-      .option('dry-run', { type: 'boolean', default: false, describe: 'print the plan, write nothing' })
+      .option('dry-run', {
+        type: 'boolean',
+        default: false,
+        describe: 'print the plan (every delete included), write nothing',
+      })
       .option('replace', {
         type: 'boolean',
         default: false,
-        describe: "first delete this user's annotations with the same terms on the target images",
+        describe:
+          'first delete earlier uploads on the input images: those this input created that are no longer in it, and those of --replace-from ledgers (each checked on the server)',
       })
-      .option('ledger', { type: 'string', describe: 'ledger file (default: PATH.cytorx-ledger.jsonl)' })
-      .check(checkIds('project', 'image'))
-      .check(
-        checkNumbers({
-          'batch-size': positiveInteger(),
-          'max-batch-bytes': positiveInteger('number of bytes'),
-          'max-vertices': positiveInteger(),
-        }),
-      ),
+      .option('replace-from', {
+        type: 'string',
+        array: true,
+        describe: 'with --replace: earlier ledgers whose uploads this one replaces',
+      })
+      .option('replace-scope', {
+        choices: ['ledger', 'user-terms'] as const,
+        default: 'ledger' as const,
+        describe:
+          "with --replace: ledger (only what uploads created) or user-terms (also ALL of this user's annotations with the input's terms, hand-drawn ones included; needs --yes or a typed confirmation)",
+      })
+      .option('yes', { type: 'boolean', default: false, describe: 'confirm --replace-scope user-terms' })
+      .option('ledger', {
+        type: 'string',
+        describe: 'ledger file (default: PATH.cytorx-ledger.jsonl, beside the input)',
+      })
+      .check(checkIds('project', 'image', 'batch-size', 'max-batch-bytes'))
+      .check((a) => {
+        if (!a.replace && (a.replaceFrom !== undefined || a.replaceScope !== 'ledger')) {
+          throw new UsageError('--replace-from and --replace-scope need --replace');
+        }
+        const cap = a.maxVertices as number;
+        if (!Number.isSafeInteger(cap) || cap < 0 || (cap > 0 && cap < 4)) {
+          throw new UsageError(`--max-vertices must be 0 (no cap) or an integer >= 4, got ${String(cap)}`);
+        }
+        return true;
+      }),
   handler: async (args, ctx) => {
     const core = await import('@cytorx/core');
-    const { from } = await import('rxjs');
     const cwd = ctx.io.cwd;
+    const signal = ctx.io.signal;
     const source = resolve(cwd, args.from);
     const classes =
       args.classes === undefined
@@ -99,95 +131,115 @@ export const uploadCommand = defineCommand({
       source,
       args.image === undefined ? {} : { imageId: args.image },
     );
+    const client = await ctx.client();
+    const target = await core.uploadTarget(client, args.project, signal);
     const ledgerPath =
       args.ledger === undefined
         ? `${source.replace(/[/\\]+$/, '')}.cytorx-ledger.jsonl`
         : resolve(cwd, args.ledger);
-    const ledger = core.openLedger(ledgerPath, { readOnly: args.dryRun });
+    const ledger = openTargetLedger(core, ledgerPath, target, args.dryRun, args.ledger === undefined);
+    const earlier: UploadLedger[] = [];
     try {
-      const client = await ctx.client();
-      const signal = ctx.io.signal;
+      for (const other of ledger.others()) {
+        ctx.message(
+          `ledger ${ledgerPath}: ${other.created} entries recorded for ${other.target} do not count for ${core.ledgerTargetKey(target)}`,
+        );
+      }
+      for (const path of args.replaceFrom ?? []) {
+        const full = resolve(cwd, path);
+        if (!existsSync(full)) throw new core.ConfigError(`--replace-from ${path}: no such ledger file`);
+        earlier.push(core.openLedger(full, { readOnly: true, target }));
+      }
       const plan = await core.planUpload(client, {
         project: args.project,
         features,
         frame: args.coords,
         ledger,
-        replace: args.replace,
+        userId: target.user,
         maxVertices: args.maxVertices,
+        ...(args.replace ? { replace: { scope: args.replaceScope, from: earlier } } : {}),
         ...(classes ? { classes } : {}),
         ...(signal ? { signal } : {}),
       });
       ctx.message(`read ${features.length} features from ${args.from} (${kind})`);
-      for (const line of describePlan(plan)) ctx.message(line);
-      const rows: Row[] = plan.refused.map((r) => ({ label: r.label, status: 'refused', reason: r.reason }));
+      for (const line of describePlan(plan, args.dryRun)) ctx.message(line);
       if (args.dryRun) {
-        rows.push(
-          ...plan.create.map((i) => ({ label: i.label ?? '', status: 'create' })),
-          ...plan.update.map((u) => ({
-            label: u.label ?? '',
-            status: 'update',
-            annotationId: u.annotationId,
-          })),
-          ...plan.delete.map((d) => ({
-            label: d.label ?? '',
-            status: 'delete',
-            annotationId: d.annotationId,
-            reason: d.reason,
-          })),
-          ...plan.skip.map((s) => ({ label: s.label, status: 'skip', annotationId: s.annotationId })),
-        );
+        const rows = core.planRows(plan);
         if (ctx.format !== 'table') await ctx.print(from(rows), columns);
         ctx.message('dry run: nothing was sent');
-      } else {
-        const run = core.runUpload(client, plan, {
-          ledger,
-          batchSize: args.batchSize,
-          maxBatchBytes: args.maxBatchBytes,
-          maxVertices: args.maxVertices,
-          frame: args.coords,
-          ...(signal ? { signal } : {}),
-        });
-        for (const s of plan.skip)
-          rows.push({ label: s.label, status: 'skipped', annotationId: s.annotationId });
-        await new Promise<void>((done, fail) => {
-          run.subscribe({
-            next: (r) => {
-              const row: Row = { label: r.item.label ?? r.key, status: r.status, key: r.key };
-              if (r.annotationId !== undefined) row.annotationId = r.annotationId;
-              if (r.reason !== undefined) row.reason = r.reason;
-              if (r.notes !== undefined) row.notes = r.notes;
-              rows.push(row);
-            },
-            error: fail,
-            complete: done,
-          });
-        });
-        if (ctx.format !== 'table') await ctx.print(from(rows), columns);
-        const count = (status: string): number => rows.filter((r) => r.status === status).length;
-        ctx.message(
-          `upload: created ${count('created')}, updated ${count('updated')}, deleted ${count('deleted')}, ` +
-            `skipped ${count('skipped')}, refused ${count('refused')}, failed ${count('failed')} (ledger ${ledgerPath})`,
-        );
-        const problems = rows.filter(
-          (r) =>
-            r.status === 'failed' ||
-            (r.status === 'refused' && !plan.refused.some((p) => p.label === r.label)),
-        );
-        for (const line of firstLines(problems.map((r) => `  ${r.status} ${r.label}: ${r.reason ?? ''}`)))
-          ctx.message(line);
+        if (plan.refused.length > 0)
+          throw new Error(`${plan.refused.length} item(s) refused (reasons above); fix them or leave them out`);
+        return;
       }
-      const refused = rows.filter((r) => r.status === 'refused').length;
-      const failed = rows.filter((r) => r.status === 'failed').length;
-      if (failed > 0) {
-        throw new core.CytorxError(
-          'CYTORX_NETWORK',
-          `${failed} item(s) failed (server or network); rerun the same command: the ledger makes it create only what is missing`,
-        );
+      if (args.replace && args.replaceScope === 'user-terms' && plan.delete.length > 0) {
+        await confirmWideReplace(ctx, plan, target, args.yes);
       }
-      if (refused > 0)
-        throw new Error(`${refused} item(s) refused (reasons above); fix them or leave them out`);
+      const tally = new core.UploadTally(plan);
+      await lastValueFrom(
+        core
+          .runUpload(client, plan, {
+            ledger,
+            batchSize: args.batchSize,
+            maxBatchBytes: args.maxBatchBytes,
+            maxVertices: args.maxVertices,
+            frame: args.coords,
+            ...(signal ? { signal } : {}),
+          })
+          .pipe(tap((r) => tally.add(r))),
+        { defaultValue: undefined },
+      );
+      const summary = tally.summary();
+      if (ctx.format !== 'table') await ctx.print(from(summary.rows), columns);
+      ctx.message(summaryLine(summary, ledgerPath));
+      for (const line of firstLines(summary.problems.map((r) => `  ${r.status} ${r.label}: ${r.reason ?? ''}`)))
+        ctx.message(line);
+      const error = core.uploadError(summary);
+      if (error) throw error;
     } finally {
       ledger.close();
+      for (const l of earlier) l.close();
     }
   },
 });
+
+/** Opens the ledger section of the target; a default path that cannot be written says to use --ledger. */
+function openTargetLedger(
+  core: typeof import('@cytorx/core'),
+  path: string,
+  target: UploadTarget,
+  readOnly: boolean,
+  isDefault: boolean,
+): UploadLedger {
+  try {
+    return core.openLedger(path, { readOnly, target });
+  } catch (error) {
+    if (!isDefault || !core.isCytorxError(error, 'CYTORX_CONFIG')) throw error;
+    throw new core.ConfigError(
+      `${error.message}; the ledger goes beside the input by default: give --ledger FILE in a writable folder`,
+      { cause: error },
+    );
+  }
+}
+
+/** `--replace-scope user-terms`: the count first, then `--yes` or, on a terminal, a typed confirmation. */
+async function confirmWideReplace(
+  ctx: CommandContext,
+  plan: UploadPlan,
+  target: UploadTarget,
+  yes: boolean,
+): Promise<void> {
+  const n = plan.delete.length;
+  const images = new Set(plan.delete.map((d) => d.label?.match(/\(image (\d+)\)/)?.[1])).size;
+  ctx.message(
+    `--replace-scope user-terms: ${n} annotation(s) of user ${target.username} (id ${target.user}) on ${images} image(s) will be deleted, hand-drawn ones included`,
+  );
+  if (yes) return;
+  if (!canAsk(ctx.io)) {
+    throw new UsageError(
+      `--replace-scope user-terms would delete ${n} annotation(s): add --yes to confirm (review them first with --dry-run)`,
+    );
+  }
+  const expected = `delete ${n}`;
+  const ok = await typedConfirmation(ctx.io, `type "${expected}" to confirm, anything else cancels: `, expected);
+  if (!ok) throw new UsageError(`not confirmed: nothing was deleted or created (expected "${expected}")`);
+}
