@@ -41,7 +41,8 @@ export async function runInProcess(argv: string[], options: RunOptions): Promise
       {
         write: (s: string) => {
           stderr += s;
-          if (stdin && /confirm/i.test(s)) setImmediate(() => (stdin as { onPrompt?: () => void }).onPrompt?.());
+          if (stdin && /confirm/i.test(s))
+            setImmediate(() => (stdin as { onPrompt?: () => void }).onPrompt?.());
         },
       },
       tty ? { isTTY: true } : {},

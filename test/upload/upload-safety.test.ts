@@ -35,8 +35,9 @@ beforeAll(async () => {
   alice = a.dataset.users[0]!.id;
   // The term alice drew most on the image: her hand-drawn annotations that --replace must keep.
   const count = (id: number) =>
-    a.dataset.annotations.filter((x) => x.image === image && x.user === alice && x.terms.some((t) => t.term === id))
-      .length;
+    a.dataset.annotations.filter(
+      (x) => x.image === image && x.user === alice && x.terms.some((t) => t.term === id),
+    ).length;
   const t = a.dataset.terms
     .filter((x) => x.ontology === a.dataset.projects[0]!.ontology)
     .sort((x, y) => count(y.id) - count(x.id))[0]!;
@@ -142,7 +143,10 @@ describe('issue 14 point 2: --replace cannot destroy hand-drawn annotations', ()
     const ledgerV1 = `${v1}.cytorx-ledger.jsonl`;
     const lines = readFileSync(ledgerV1, 'utf8').trim().split('\n');
     const created = JSON.parse(lines.find((l) => l.includes('"created"'))!) as Record<string, unknown>;
-    writeFileSync(ledgerV1, `${lines.join('\n')}\n${JSON.stringify({ ...created, key: 'forged', id: bobs.id })}\n`);
+    writeFileSync(
+      ledgerV1,
+      `${lines.join('\n')}\n${JSON.stringify({ ...created, key: 'forged', id: bobs.id })}\n`,
+    );
     const v2 = writeJson(home, 'v2.geojson', predictions([600, 640], 300));
     const dry = await upload(a, ['--from', v2, '--replace', '--replace-from', ledgerV1, '--dry-run']);
     expect(dry.code).toBe(0);
@@ -179,7 +183,11 @@ describe('issue 14 point 2: --replace cannot destroy hand-drawn annotations', ()
     });
     expect(typed.code).toBe(0);
     expect(typed.stderr).toMatch(new RegExp(`deleted ${mine.length},`));
-    expect(withTerm(a).map((x) => x.id).filter((id) => mine.includes(id))).toEqual([]);
+    expect(
+      withTerm(a)
+        .map((x) => x.id)
+        .filter((id) => mine.includes(id)),
+    ).toEqual([]);
   });
 });
 

@@ -144,3 +144,5 @@ export {
   uploadError,
 } from './upload/upload-summary.js';
 export { type UploadTarget, uploadTarget } from './upload/upload-target.js';
+export { type MaskRegion, MaskVectorizer, type VectorizeOptions } from './vectorize/mask-vectorizer.js';
+export { vectorizeMask } from './vectorize/vectorize-mask.js';

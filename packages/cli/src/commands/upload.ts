@@ -168,7 +168,9 @@ export const uploadCommand = defineCommand({
         if (ctx.format !== 'table') await ctx.print(from(rows), columns);
         ctx.message('dry run: nothing was sent');
         if (plan.refused.length > 0)
-          throw new Error(`${plan.refused.length} item(s) refused (reasons above); fix them or leave them out`);
+          throw new Error(
+            `${plan.refused.length} item(s) refused (reasons above); fix them or leave them out`,
+          );
         return;
       }
       if (args.replace && args.replaceScope === 'user-terms' && plan.delete.length > 0) {
@@ -191,7 +193,9 @@ export const uploadCommand = defineCommand({
       const summary = tally.summary();
       if (ctx.format !== 'table') await ctx.print(from(summary.rows), columns);
       ctx.message(summaryLine(summary, ledgerPath));
-      for (const line of firstLines(summary.problems.map((r) => `  ${r.status} ${r.label}: ${r.reason ?? ''}`)))
+      for (const line of firstLines(
+        summary.problems.map((r) => `  ${r.status} ${r.label}: ${r.reason ?? ''}`),
+      ))
         ctx.message(line);
       const error = core.uploadError(summary);
       if (error) throw error;
@@ -240,6 +244,10 @@ async function confirmWideReplace(
     );
   }
   const expected = `delete ${n}`;
-  const ok = await typedConfirmation(ctx.io, `type "${expected}" to confirm, anything else cancels: `, expected);
+  const ok = await typedConfirmation(
+    ctx.io,
+    `type "${expected}" to confirm, anything else cancels: `,
+    expected,
+  );
   if (!ok) throw new UsageError(`not confirmed: nothing was deleted or created (expected "${expected}")`);
 }

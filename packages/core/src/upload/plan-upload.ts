@@ -1,7 +1,6 @@
 import { firstValueFrom, lastValueFrom, toArray } from 'rxjs';
 import type { CytomineClient } from '../client/types.js';
 import type { ClassMapping, Frame } from '../pipeline/types.js';
-import { listAnnotations } from '../resources/annotations.js';
 import { currentUser } from '../resources/current-user.js';
 import { listImages } from '../resources/images.js';
 import { listTerms } from '../resources/terms.js';

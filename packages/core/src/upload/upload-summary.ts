@@ -60,9 +60,16 @@ export function planRows(plan: UploadPlan): UploadReportRow[] {
         reason: d.reason,
       }),
     ),
-    ...plan.skip.map((s): UploadReportRow => ({ label: s.label, status: 'skip', annotationId: s.annotationId })),
+    ...plan.skip.map(
+      (s): UploadReportRow => ({ label: s.label, status: 'skip', annotationId: s.annotationId }),
+    ),
     ...plan.spared.map(
-      (s): UploadReportRow => ({ label: s.label, status: 'spared', annotationId: s.annotationId, reason: s.reason }),
+      (s): UploadReportRow => ({
+        label: s.label,
+        status: 'spared',
+        annotationId: s.annotationId,
+        reason: s.reason,
+      }),
     ),
   );
   return rows;
