@@ -131,7 +131,12 @@ export {
   type PrepareGeometryOptions,
   prepareGeometry,
 } from './upload/prepare-geometry.js';
-export { readUploadSource, type SourceFeature, type UploadSource } from './upload/read-upload-source.js';
+export {
+  readCocoFeatures,
+  readUploadSource,
+  type SourceFeature,
+  type UploadSource,
+} from './upload/read-upload-source.js';
 export { type RunUploadOptions, runUpload } from './upload/run-upload.js';
 export type { DeleteItem, UpdateItem, UploadItem, UploadResult, UploadStatus } from './upload/types.js';
 export { type UpdateAnnotationsOptions, updateAnnotations } from './upload/update-annotations.js';
