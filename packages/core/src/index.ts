@@ -140,6 +140,7 @@ export {
 export { type RunUploadOptions, runUpload } from './upload/run-upload.js';
 export type { DeleteItem, UpdateItem, UploadItem, UploadResult, UploadStatus } from './upload/types.js';
 export { type UpdateAnnotationsOptions, updateAnnotations } from './upload/update-annotations.js';
+export type { UploadEvent } from './upload/upload-event.js';
 export type { UploadSessionOptions } from './upload/upload-session.js';
 export {
   planRows,

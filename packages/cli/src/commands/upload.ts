@@ -1,75 +1,61 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
-import type { UploadLedger, UploadPlan, UploadReportRow, UploadSummary, UploadTarget } from '@cytorx/core';
-import { from, lastValueFrom, tap } from 'rxjs';
-import { canAsk, typedConfirmation } from '../confirm.js';
-import { type CommandContext, defineCommand } from '../context.js';
+import { dirname, join, resolve } from 'node:path';
+import type { CytomineClient, ImageInstance, UploadLedger, UploadTarget } from '@cytorx/core';
+import { from, lastValueFrom, tap, toArray } from 'rxjs';
+import { defineCommand } from '../context.js';
 import { UsageError } from '../exit-codes.js';
+import type { ProgressMode } from '../export-progress.js';
 import { checkIds } from '../options.js';
-import type { Column } from '../output.js';
+import { uploadProgressView } from '../upload-progress.js';
+import { confirmWideReplace, firstLines, planLines, summaryLine, uploadColumns } from '../upload-view.js';
 
-const columns: ReadonlyArray<Column<UploadReportRow>> = [
-  { header: 'STATUS', value: (r) => r.status },
-  { header: 'ID', value: (r) => r.annotationId, align: 'right' },
-  { header: 'ITEM', value: (r) => r.label, maxWidth: 40 },
-  { header: 'REASON', value: (r) => r.reason, maxWidth: 60 },
-];
-
-/** At most `n` lines of a list, then how many more. */
-function firstLines(lines: string[], n = 20): string[] {
-  return lines.length <= n ? lines : [...lines.slice(0, n), `  ... and ${lines.length - n} more`];
-}
-
-function describePlan(plan: UploadPlan, all: boolean): string[] {
-  const cap = all ? Number.POSITIVE_INFINITY : 20;
-  return [
-    `plan: create ${plan.create.length}, update ${plan.update.length}, delete ${plan.delete.length}, ` +
-      `skip ${plan.skip.length} (already uploaded), refused ${plan.refused.length}`,
-    ...firstLines(
-      plan.delete.map((d) => `  delete ${d.annotationId}: ${d.reason}`),
-      cap,
-    ),
-    ...firstLines(
-      plan.spared.map((s) => `  not deleted ${s.label}: ${s.reason}`),
-      cap,
-    ),
-    ...firstLines(plan.refused.map((r) => `  refused ${r.label}: ${r.reason}`)),
-  ];
-}
-
-function summaryLine(s: UploadSummary, ledger: string): string {
-  return (
-    `upload: created ${s.created}, updated ${s.updated}, deleted ${s.deleted}, skipped ${s.skipped}, ` +
-    `refused ${s.refused}, failed ${s.failed}${s.spared > 0 ? `, not deleted ${s.spared}` : ''} (ledger ${ledger})`
-  );
-}
+type Core = typeof import('@cytorx/core');
 
 /**
  * `cytorx upload --project ID --from PATH [--image ID] [--classes FILE] [--coords image|cytomine]
- * [--batch-size N] [--max-batch-bytes N] [--dry-run] [--replace [--replace-from LEDGER...]
- * [--replace-scope ledger|user-terms] [--yes]] [--ledger FILE]`.
+ * [--zoom Z] [--connectivity 4|8] [--simplify PX] [--batch-size N] [--max-batch-bytes N]
+ * [--max-vertices N] [--dry-run] [--replace [--replace-from LEDGER...]
+ * [--replace-scope ledger|user-terms] [--yes]] [--ledger FILE] [--progress auto|json|none]`.
  */
 export const uploadCommand = defineCommand({
   command: 'upload',
-  describe: 'create annotations from GeoJSON or COCO (e.g. model predictions), idempotently, with a ledger',
+  describe:
+    'create annotations from GeoJSON, COCO (polygons or RLE) or class-index masks (e.g. model predictions), idempotently, with a ledger',
   builder: (y) =>
     y
       .option('project', { type: 'number', demandOption: true, describe: 'project id' })
       .option('from', {
         type: 'string',
         demandOption: true,
-        describe: 'a GeoJSON file, a folder of {imageId}.geojson, or a COCO annotations.json',
+        describe:
+          'a GeoJSON file, a folder of {imageId}.geojson, a COCO .json (polygons, RLE, tiled), {imageId}_mask.png masks or a folder of them (tiled: {imageId}/{x}_{y}.png), or an export folder holding masks/',
       })
       .option('image', { type: 'number', describe: 'image of features without an image_id property' })
       .option('classes', {
         type: 'string',
-        describe: 'classes.json mapping class_id (and names) to term ids',
+        describe:
+          "classes.json mapping class ids (and names) to term ids (default: the export's own, if found)",
       })
       .option('coords', {
         choices: ['image', 'cytomine'] as const,
         default: 'image' as const,
-        describe: 'frame of the input: image (top-left, y down) or cytomine (bottom-left, y up)',
+        describe: 'frame of GeoJSON input: image (top-left, y down) or cytomine (bottom-left, y up)',
+      })
+      .option('zoom', {
+        type: 'number',
+        describe:
+          "masks/COCO written at this zoom level: scaled by 2^zoom back to full resolution (default: the export's manifest, else the level the mask size fits)",
+      })
+      .option('connectivity', {
+        choices: [4, 8] as const,
+        default: 8 as const,
+        describe: 'masks: pixels of one class touching at a corner are one annotation (8) or not (4)',
+      })
+      .option('simplify', {
+        type: 'number',
+        default: 0,
+        describe: 'masks: simplify polygons with this error bound in pixels (0: exact pixel edges)',
       })
       .option('batch-size', { type: 'number', default: 100, describe: 'annotations per batch POST' })
       .option('max-batch-bytes', { type: 'number', default: 1_000_000, describe: 'bytes per batch POST' })
@@ -87,7 +73,7 @@ export const uploadCommand = defineCommand({
         type: 'boolean',
         default: false,
         describe:
-          'first delete earlier uploads on the input images: those this input created that are no longer in it, and those of --replace-from ledgers (each checked on the server)',
+          'first delete earlier uploads on the input images: what this input created that is no longer in it, and what --replace-from ledgers created (each checked on the server)',
       })
       .option('replace-from', {
         type: 'string',
@@ -105,6 +91,11 @@ export const uploadCommand = defineCommand({
         type: 'string',
         describe: 'ledger file (default: PATH.cytorx-ledger.jsonl, beside the input)',
       })
+      .option('progress', {
+        choices: ['auto', 'json', 'none'] as const,
+        default: 'auto' as const,
+        describe: 'auto: a bar on stderr when it is a terminal; json: one event per line on stdout',
+      })
       .check(checkIds('project', 'image', 'batch-size', 'max-batch-bytes'))
       .check((a) => {
         if (!a.replace && (a.replaceFrom !== undefined || a.replaceScope !== 'ledger')) {
@@ -114,24 +105,33 @@ export const uploadCommand = defineCommand({
         if (!Number.isSafeInteger(cap) || cap < 0 || (cap > 0 && cap < 4)) {
           throw new UsageError(`--max-vertices must be 0 (no cap) or an integer >= 4, got ${String(cap)}`);
         }
+        const z = a.zoom as number | undefined;
+        if (z !== undefined && (!Number.isInteger(z) || z < 0 || z > 30)) {
+          throw new UsageError(`--zoom must be an integer in 0..30, got ${String(z)}`);
+        }
+        if (!((a.simplify as number) >= 0))
+          throw new UsageError(`--simplify must be >= 0, got ${String(a.simplify)}`);
         return true;
       }),
   handler: async (args, ctx) => {
-    const core = await import('@cytorx/core');
+    const [core, { readPredictions }] = await Promise.all([
+      import('@cytorx/core'),
+      import('@cytorx/writers'),
+    ]);
     const cwd = ctx.io.cwd;
     const signal = ctx.io.signal;
     const source = resolve(cwd, args.from);
-    const classes =
-      args.classes === undefined
-        ? undefined
-        : core.parseClassMapping(await readFile(resolve(cwd, args.classes), 'utf8'), {
-            source: args.classes,
-          });
-    const { kind, features } = await core.readUploadSource(
-      source,
-      args.image === undefined ? {} : { imageId: args.image },
-    );
+    const mode: ProgressMode =
+      args.progress === 'json'
+        ? 'json'
+        : args.progress === 'none'
+          ? 'none'
+          : (ctx.io.stderr as { isTTY?: boolean }).isTTY === true
+            ? 'bar'
+            : 'none';
+    const view = uploadProgressView(mode, ctx.io);
     const client = await ctx.client();
+    // The user first, alone: wrong keys fail on this one request.
     const target = await core.uploadTarget(client, args.project, signal);
     const ledgerPath =
       args.ledger === undefined
@@ -150,9 +150,30 @@ export const uploadCommand = defineCommand({
         if (!existsSync(full)) throw new core.ConfigError(`--replace-from ${path}: no such ledger file`);
         earlier.push(core.openLedger(full, { readOnly: true, target }));
       }
+      const classesPath = args.classes === undefined ? exportClasses(source) : resolve(cwd, args.classes);
+      const classes =
+        classesPath === undefined
+          ? undefined
+          : core.parseClassMapping(await readFile(classesPath, 'utf8'), {
+              source: args.classes ?? classesPath,
+            });
+      if (args.classes === undefined && classesPath !== undefined) {
+        ctx.message(`classes: ${classesPath} (the export's own; give --classes to use another)`);
+      }
+      const input = await readPredictions(source, {
+        imageSize: imageSizes(core, client, args.project, signal),
+        ...(args.image !== undefined ? { imageId: args.image } : {}),
+        ...(args.zoom !== undefined ? { zoom: args.zoom } : {}),
+        connectivity: args.connectivity,
+        simplify: args.simplify,
+        ignore: [classes?.background ?? 0, classes?.unlabeled ?? 255],
+        onFile: (e) => view.onEvent({ type: 'read', ...e }),
+        ...(signal ? { signal } : {}),
+      });
       const plan = await core.planUpload(client, {
         project: args.project,
-        features,
+        features: input.features,
+        images: input.images,
         frame: args.coords,
         ledger,
         userId: target.user,
@@ -161,11 +182,21 @@ export const uploadCommand = defineCommand({
         ...(classes ? { classes } : {}),
         ...(signal ? { signal } : {}),
       });
-      ctx.message(`read ${features.length} features from ${args.from} (${kind})`);
-      for (const line of describePlan(plan, args.dryRun)) ctx.message(line);
+      view.onEvent({
+        type: 'plan',
+        create: plan.create.length,
+        update: plan.update.length,
+        delete: plan.delete.length,
+        skip: plan.skip.length,
+        refused: plan.refused.length,
+        spared: plan.spared.length,
+      });
+      view.finish();
+      ctx.message(`read ${input.features.length} features from ${args.from} (${input.kind})`);
+      for (const line of planLines(plan, args.dryRun)) ctx.message(line);
+      const printRows = ctx.format !== 'table' && mode !== 'json';
       if (args.dryRun) {
-        const rows = core.planRows(plan);
-        if (ctx.format !== 'table') await ctx.print(from(rows), columns);
+        if (printRows) await ctx.print(from(core.planRows(plan)), uploadColumns);
         ctx.message('dry run: nothing was sent');
         if (plan.refused.length > 0)
           throw new Error(
@@ -185,13 +216,17 @@ export const uploadCommand = defineCommand({
             maxBatchBytes: args.maxBatchBytes,
             maxVertices: args.maxVertices,
             frame: args.coords,
+            onBatch: (items) => view.onEvent({ type: 'batch', items }),
             ...(signal ? { signal } : {}),
           })
-          .pipe(tap((r) => tally.add(r))),
+          .pipe(tap((r) => view.onEvent({ type: 'item', ...tally.add(r) }))),
         { defaultValue: undefined },
       );
       const summary = tally.summary();
-      if (ctx.format !== 'table') await ctx.print(from(summary.rows), columns);
+      const { rows: _rows, problems: _problems, ...counts } = summary;
+      view.onEvent({ type: 'done', ...counts });
+      view.finish();
+      if (printRows) await ctx.print(from(summary.rows), uploadColumns);
       ctx.message(summaryLine(summary, ledgerPath));
       for (const line of firstLines(
         summary.problems.map((r) => `  ${r.status} ${r.label}: ${r.reason ?? ''}`),
@@ -200,15 +235,44 @@ export const uploadCommand = defineCommand({
       const error = core.uploadError(summary);
       if (error) throw error;
     } finally {
+      view.finish();
       ledger.close();
       for (const l of earlier) l.close();
     }
   },
 });
 
+/** The classes.json of the export the input comes from (beside its manifest.json), if any. */
+function exportClasses(source: string): string | undefined {
+  for (const dir of [source, dirname(source), dirname(dirname(source))]) {
+    if (existsSync(join(dir, 'manifest.json')) && existsSync(join(dir, 'classes.json')))
+      return join(dir, 'classes.json');
+  }
+  return undefined;
+}
+
+/** Image sizes for mask reading: the project's images, listed once. */
+function imageSizes(
+  core: Core,
+  client: CytomineClient,
+  project: number,
+  signal: AbortSignal | undefined,
+): (id: number) => Promise<{ width: number; height: number }> {
+  let images: Promise<Map<number, ImageInstance>> | undefined;
+  return async (id) => {
+    images ??= lastValueFrom(core.listImages(client, project, signal ? { signal } : {}).pipe(toArray())).then(
+      (list) => new Map(list.map((i) => [i.id, i])),
+    );
+    const image = (await images).get(id);
+    if (image === undefined)
+      throw new core.ConfigError(`image ${id} (named by the input) is not in project ${project}`);
+    return image;
+  };
+}
+
 /** Opens the ledger section of the target; a default path that cannot be written says to use --ledger. */
 function openTargetLedger(
-  core: typeof import('@cytorx/core'),
+  core: Core,
   path: string,
   target: UploadTarget,
   readOnly: boolean,
@@ -223,31 +287,4 @@ function openTargetLedger(
       { cause: error },
     );
   }
-}
-
-/** `--replace-scope user-terms`: the count first, then `--yes` or, on a terminal, a typed confirmation. */
-async function confirmWideReplace(
-  ctx: CommandContext,
-  plan: UploadPlan,
-  target: UploadTarget,
-  yes: boolean,
-): Promise<void> {
-  const n = plan.delete.length;
-  const images = new Set(plan.delete.map((d) => d.label?.match(/\(image (\d+)\)/)?.[1])).size;
-  ctx.message(
-    `--replace-scope user-terms: ${n} annotation(s) of user ${target.username} (id ${target.user}) on ${images} image(s) will be deleted, hand-drawn ones included`,
-  );
-  if (yes) return;
-  if (!canAsk(ctx.io)) {
-    throw new UsageError(
-      `--replace-scope user-terms would delete ${n} annotation(s): add --yes to confirm (review them first with --dry-run)`,
-    );
-  }
-  const expected = `delete ${n}`;
-  const ok = await typedConfirmation(
-    ctx.io,
-    `type "${expected}" to confirm, anything else cancels: `,
-    expected,
-  );
-  if (!ok) throw new UsageError(`not confirmed: nothing was deleted or created (expected "${expected}")`);
 }

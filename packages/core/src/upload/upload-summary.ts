@@ -111,14 +111,15 @@ export class UploadTally {
     this.counts.skipped = plan.skip.length;
   }
 
-  /** Records one result of `runUpload`. */
-  add(r: UploadResult<{ label?: string }>): void {
+  /** Records one result of `runUpload`; returns its report row. */
+  add(r: UploadResult<{ label?: string }>): UploadReportRow {
     const row: UploadReportRow = { label: r.item.label ?? r.key, status: r.status, key: r.key };
     if (r.annotationId !== undefined) row.annotationId = r.annotationId;
     if (r.reason !== undefined) row.reason = r.reason;
     if (r.notes !== undefined) row.notes = r.notes;
     this.rows.push(row);
     this.counts[r.status]++;
+    return row;
   }
 
   /** The counts and rows so far. */

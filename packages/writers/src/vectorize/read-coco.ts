@@ -52,19 +52,62 @@ function imageRefs(doc: Record<string, unknown>): Map<number, CocoImageRef> {
   return out;
 }
 
-/** One piece of an annotation: a polygon or an RLE, in canvas pixels once offset by (x, y). */
+/**
+ * One piece of an annotation: a polygon or an RLE, in canvas pixels once offset by (x, y);
+ * only its pixels in `own` (the canvas cells its tile owns, `[x0, y0, x1, y1)`) count.
+ */
 interface Piece {
   x: number;
   y: number;
+  own: [number, number, number, number];
   geometry?: Geometry;
   rle?: Rle;
 }
 
+const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+
+/**
+ * The canvas cells each COCO tile image owns, as for tiled masks: where tiles overlap, a
+ * pixel belongs to the tile whose stride cell holds it (a tile with no neighbour to the right
+ * or below reaches to its own edge). Untiled images own everything. Stride: tile size minus
+ * overlap from the manifest, else the gcd of the tile positions.
+ */
+function ownedCells(
+  refs: Map<number, CocoImageRef>,
+  layout: { size: number; overlap: number } | undefined,
+): Map<number, [number, number, number, number]> {
+  const byImage = new Map<number, CocoImageRef[]>();
+  for (const ref of refs.values()) byImage.set(ref.image, [...(byImage.get(ref.image) ?? []), ref]);
+  const out = new Map<number, [number, number, number, number]>();
+  for (const [id, ref] of refs) {
+    const tiles = byImage.get(ref.image)!;
+    let stride = layout ? layout.size - layout.overlap : 0;
+    if (stride <= 0) for (const t of tiles) stride = gcd(gcd(stride, t.x), t.y);
+    const at = new Set(tiles.map((t) => `${t.x},${t.y}`));
+    const right = stride > 0 && at.has(`${ref.x + stride},${ref.y}`);
+    const below = stride > 0 && at.has(`${ref.x},${ref.y + stride}`);
+    out.set(id, [
+      ref.x,
+      ref.y,
+      right ? ref.x + stride : ref.x + ref.width,
+      below ? ref.y + stride : ref.y + ref.height,
+    ]);
+  }
+  return out;
+}
+
 /** Canvas box [x0, y0, x1, y1) of a piece. */
 function pieceBox(p: Piece): [number, number, number, number] {
+  const [ox0, oy0, ox1, oy1] = p.own;
+  const clip = (b: [number, number, number, number]): [number, number, number, number] => [
+    Math.max(b[0], ox0),
+    Math.max(b[1], oy0),
+    Math.min(b[2], ox1),
+    Math.min(b[3], oy1),
+  ];
   if (p.rle) {
     const [x, y, w, h] = rleToBbox(p.rle);
-    return [p.x + x, p.y + y, p.x + x + w, p.y + y + h];
+    return clip([p.x + x, p.y + y, p.x + x + w, p.y + y + h]);
   }
   let box: [number, number, number, number] = [Infinity, Infinity, -Infinity, -Infinity];
   for (const ring of geometryToRings(p.geometry!)) {
@@ -77,7 +120,7 @@ function pieceBox(p: Piece): [number, number, number, number] {
       ];
     }
   }
-  return box;
+  return clip(box);
 }
 
 const rasterizer = new Rasterizer();
@@ -88,7 +131,8 @@ const rasterizer = new Rasterizer();
  * Memory: the annotation's bounding box.
  */
 function vectorizePieces(pieces: Piece[], zoom: number, connectivity: 4 | 8): Geometry | undefined {
-  const boxes = pieces.map(pieceBox);
+  const boxes = pieces.map(pieceBox).filter((b) => b[2] > b[0] && b[3] > b[1]);
+  if (boxes.length === 0) return undefined;
   const x0 = Math.min(...boxes.map((b) => b[0]));
   const y0 = Math.min(...boxes.map((b) => b[1]));
   const w = Math.max(...boxes.map((b) => b[2])) - x0;
@@ -96,6 +140,11 @@ function vectorizePieces(pieces: Piece[], zoom: number, connectivity: 4 | 8): Ge
   if (!(w > 0 && h > 0)) return undefined;
   const mask = new Uint8Array(w * h);
   for (const p of pieces) {
+    // The piece's owned cells, in mask coordinates.
+    const cx0 = Math.max(0, p.own[0] - x0);
+    const cy0 = Math.max(0, p.own[1] - y0);
+    const cx1 = Math.min(w, p.own[2] - x0);
+    const cy1 = Math.min(h, p.own[3] - y0);
     if (p.rle) {
       const rh = p.rle.size[0];
       let index = 0;
@@ -103,7 +152,9 @@ function vectorizePieces(pieces: Piece[], zoom: number, connectivity: 4 | 8): Ge
         if (k % 2 === 1) {
           for (let i = index; i < index + n; i++) {
             const col = Math.floor(i / rh);
-            mask[(p.y + (i - col * rh) - y0) * w + (p.x + col - x0)] = 1;
+            const mx = p.x + col - x0;
+            const my = p.y + (i - col * rh) - y0;
+            if (mx >= cx0 && mx < cx1 && my >= cy0 && my < cy1) mask[my * w + mx] = 1;
           }
         }
         index += n;
@@ -112,7 +163,17 @@ function vectorizePieces(pieces: Piece[], zoom: number, connectivity: 4 | 8): Ge
       const rings = geometryToRings(p.geometry!).map((r) =>
         r.map((v, i) => v + (i % 2 === 0 ? p.x - x0 : p.y - y0)),
       );
-      rasterizer.spans(rings, w, h, (y, a, b) => mask.fill(1, y * w + a, y * w + b));
+      rasterizer.spans(
+        rings,
+        w,
+        h,
+        (y, a, b) => {
+          const from = Math.max(a, cx0);
+          const to = Math.min(b, cx1);
+          if (to > from) mask.fill(1, y * w + from, y * w + to);
+        },
+        { rowStart: cy0, rowEnd: cy1 },
+      );
     }
   }
   const polygons: Position[][][] = [];
@@ -149,9 +210,10 @@ export function readCoco(
   doc: Record<string, unknown>,
   file: string,
   zoom: (image: number) => number,
-  options: Pick<PredictionOptions, 'connectivity'>,
+  options: Pick<PredictionOptions, 'connectivity'> & { tile?: { size: number; overlap: number } },
 ): SourceFeature[] {
   const refs = imageRefs(doc);
+  const owned = ownedCells(refs, options.tile);
   const annotations = Array.isArray(doc.annotations) ? doc.annotations : [];
   const base = readCocoFeatures(doc, file);
   const out: SourceFeature[] = [];
@@ -172,10 +234,11 @@ export function readCoco(
       out.push(f);
       return;
     }
-    const piece: Piece = { x: ref.x, y: ref.y, ...(rle ? { rle } : { geometry: f.geometry! }) };
+    const own = owned.get(f.imageId!)!;
+    const piece: Piece = { x: ref.x, y: ref.y, own, ...(rle ? { rle } : { geometry: f.geometry! }) };
     const tiled = ref.x !== 0 || ref.y !== 0 || ref.image !== f.imageId;
-    const own = typeof a.annotation_id === 'number' ? `f${a.annotation_id}` : `a${String(a.id ?? i)}`;
-    const key = tiled ? `${ref.image}:${own}:${String(a.category_id)}` : `#${i}`;
+    const from = typeof a.annotation_id === 'number' ? `f${a.annotation_id}` : `a${String(a.id ?? i)}`;
+    const key = tiled ? `${ref.image}:${from}:${String(a.category_id)}` : `#${i}`;
     const { problem: _problem, ...rest } = f;
     const feature: SourceFeature = { ...rest, imageId: ref.image };
     if (tiled && typeof a.annotation_id === 'number') {

@@ -12,8 +12,6 @@ import { readMasks } from './read-masks.js';
 export interface PredictionSource extends UploadSource {
   /** Images the input covers (empty masks included), ascending. */
   images: number[];
-  /** The export's `classes.json` beside the input, when there is one (for `--classes`). */
-  classes?: string;
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -39,7 +37,7 @@ function cocoRoot(file: string): string | undefined {
  * the cytorx pixel rule and are valid by OGC rules.
  * @param path - File or folder.
  * @param options - See {@link PredictionOptions} (`imageSize` is required).
- * @returns The features, the images covered and, from an export folder, its classes.json.
+ * @returns The features and the images covered.
  * @throws ConfigError (`CYTORX_CONFIG`) for unreadable input, a mask whose size fits no zoom
  *   level of its image, or tiles off the grid; AbortedError (`CYTORX_ABORTED`).
  * @example
@@ -118,13 +116,10 @@ async function readCocoSource(
     }
     zooms.set(image, z ?? 0);
   }
-  const features = readCoco(doc, basename(path), (image) => zooms.get(image) ?? options.zoom ?? 0, options);
+  const features = readCoco(doc, basename(path), (image) => zooms.get(image) ?? options.zoom ?? 0, {
+    ...(options.connectivity !== undefined ? { connectivity: options.connectivity } : {}),
+    ...(layout.tile !== undefined ? { tile: layout.tile } : {}),
+  });
   options.onFile?.({ file: basename(path), features: features.length });
-  const classes = root && existsSync(join(root, 'classes.json')) ? join(root, 'classes.json') : undefined;
-  return {
-    kind: 'coco',
-    features,
-    images: [...zooms.keys()].sort((a, b) => a - b),
-    ...(classes ? { classes } : {}),
-  };
+  return { kind: 'coco', features, images: [...zooms.keys()].sort((a, b) => a - b) };
 }
