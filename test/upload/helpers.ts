@@ -17,14 +17,16 @@ export interface RunOptions {
   home: string;
   /** Lines typed on a terminal stdin (makes stdin and stderr look like a TTY). */
   typed?: string[];
+  /** stderr looks like a terminal (a progress bar is drawn). */
+  tty?: boolean;
 }
 
 /** Runs `cytorx ...argv` in-process (the `main` of @cytorx/cli) and collects its output. */
 export async function runInProcess(argv: string[], options: RunOptions): Promise<RunResult> {
   let stdout = '';
   let stderr = '';
-  const tty = options.typed !== undefined;
-  const stdin = tty ? Object.assign(new PassThrough(), { isTTY: true }) : undefined;
+  const tty = options.typed !== undefined || options.tty === true;
+  const stdin = options.typed !== undefined ? Object.assign(new PassThrough(), { isTTY: true }) : undefined;
   if (stdin) {
     // Typed after the prompt is shown: each line once the previous prompt appeared.
     const lines = [...(options.typed ?? [])];

@@ -83,6 +83,7 @@ export async function readPredictions(path: string, options: PredictionOptions):
     path,
     options.imageId === undefined ? {} : { imageId: options.imageId },
   );
+  options.onFile?.({ file: basename(path), features: source.features.length });
   const images = [...new Set(source.features.flatMap((f) => (f.imageId === undefined ? [] : [f.imageId])))];
   return { ...source, images: images.sort((a, b) => a - b) };
 }
