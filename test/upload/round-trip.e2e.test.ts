@@ -207,7 +207,9 @@ describe('round trip: export masks, upload as another user, export again', () =>
     const got = bobs.annotations
       .map((x) => {
         const on: number[] = [];
-        segmentationPixels(x.segmentation, 1200, 900).forEach((v, i) => v && on.push(i));
+        segmentationPixels(x.segmentation, 1200, 900).forEach((v, i) => {
+          if (v) on.push(i);
+        });
         return `${x.image_id}/${x.category_id}/${on.join(',')}`;
       })
       .sort();

@@ -31,45 +31,67 @@ export function traceRings(
   const { x0, y0, x1, y1, next } = pool;
   const stride = width + 1;
   const ids = new Int32Array(count);
-  const first = new Map<number, number>();
-  const second = new Map<number, number>();
+  // Open-addressing table: start vertex key -> local edge index (a corner the component
+  // touches twice holds two entries with one key).
+  let bits = 4;
+  while (1 << bits < 2 * count) bits++;
+  const size = 1 << bits;
+  const mask = size - 1;
+  const shift = 32 - bits;
+  const keys = new Float64Array(size).fill(-1);
+  const slots = new Int32Array(size);
   let n = 0;
   for (let e = head; e !== -1 && n < count; e = next[e]!) {
-    ids[n++] = e;
+    ids[n] = e;
     const key = y0[e]! * stride + x0[e]!;
-    if (first.has(key)) second.set(key, e);
-    else first.set(key, e);
+    let h = hash(key) >>> shift;
+    while (keys[h] !== -1) h = (h + 1) & mask;
+    keys[h] = key;
+    slots[h] = n;
+    n++;
   }
-  const used = new Set<number>();
-  const ring = new Int32Array(count);
+  const used = new Uint8Array(n);
+  const ring = new Int32Array(n);
   let shell: Position[] | undefined;
   const holes: Position[][] = [];
   for (let k = 0; k < n; k++) {
-    const start = ids[k]!;
-    if (used.has(start)) continue;
-    // Walk the ring of `start`, collecting its edges.
+    if (used[k]) continue;
+    // Walk the ring of edge k, collecting its edges.
     let len = 0;
-    let e = start;
+    let i = k;
     do {
-      used.add(e);
+      used[i] = 1;
+      const e = ids[i]!;
       ring[len++] = e;
       const key = y1[e]! * stride + x1[e]!;
-      const a = first.get(key)!;
-      const b = second.get(key);
-      if (b === undefined) {
-        e = a;
+      let h = hash(key) >>> shift;
+      while (keys[h] !== key) h = (h + 1) & mask;
+      const a = slots[h]!;
+      do h = (h + 1) & mask;
+      while (keys[h] !== key && keys[h] !== -1);
+      if (keys[h] === -1) {
+        i = a;
       } else {
         // A corner the component touches twice: turn left, i.e. to (dy, -dx) in y-down axes.
+        const b = slots[h]!;
         const dx = Math.sign(x1[e]! - x0[e]!);
         const dy = Math.sign(y1[e]! - y0[e]!);
-        e = Math.sign(x1[a]! - x0[a]!) === dy && Math.sign(y1[a]! - y0[a]!) === -dx ? a : b;
+        const ea = ids[a]!;
+        i = Math.sign(x1[ea]! - x0[ea]!) === dy && Math.sign(y1[ea]! - y0[ea]!) === -dx ? a : b;
       }
-    } while (e !== start);
+    } while (i !== k);
     const positions = corners(pool, ring, len, t);
     if (area(positions) > 0 && shell === undefined) shell = positions;
     else holes.push(positions);
   }
   return shell === undefined ? holes : [shell, ...holes];
+}
+
+/** A multiplicative (Fibonacci) hash of a vertex key below 2^53: use its top bits. */
+function hash(key: number): number {
+  const lo = key % 4294967296;
+  const hi = (key - lo) / 4294967296;
+  return Math.imul(lo ^ Math.imul(hi, 0x27d4eb2d), 0x9e3779b1) >>> 0;
 }
 
 /** The ring's vertices where its direction changes, closed, transformed. */
