@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { type Emulator, startEmulator } from '@cytorx/emulator';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runCli, runInProcess } from '../cli/run-cli.js';
+import { collection, feature, square, writeJson as writeJsonIn } from './helpers.js';
 
 let emu: Emulator;
 let home: string;
@@ -56,33 +57,7 @@ const cli = (args: string[]) =>
 const bin = (args: string[]) =>
   runCli(['upload', '--project', String(project), ...args], { env, home, timeoutMs: 60_000 });
 const mine = (image: number) => emu.dataset.annotations.filter((a) => a.image === image && a.user === me);
-const square = (x: number, y: number, s: number) => ({
-  type: 'Polygon',
-  coordinates: [
-    [
-      [x, y],
-      [x + s, y],
-      [x + s, y + s],
-      [x, y + s],
-      [x, y],
-    ],
-  ],
-});
-let n = 0;
-function writeJson(name: string, value: unknown): string {
-  const dir = join(home, `case-${n++}`);
-  mkdirSync(dir, { recursive: true });
-  const path = join(dir, name);
-  writeFileSync(path, JSON.stringify(value));
-  return path;
-}
-const collection = (features: unknown[]) => ({ type: 'FeatureCollection', features });
-const feature = (geometry: unknown, properties: Record<string, unknown>, id?: number) => ({
-  type: 'Feature',
-  ...(id === undefined ? {} : { id }),
-  geometry,
-  properties,
-});
+const writeJson = (name: string, value: unknown): string => writeJsonIn(home, name, value);
 
 describe('cytorx upload', () => {
   it('--dry-run (built binary) prints the plan and sends no write', async () => {

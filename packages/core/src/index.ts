@@ -144,6 +144,7 @@ export type { UploadEvent } from './upload/upload-event.js';
 export type { UploadSessionOptions } from './upload/upload-session.js';
 export {
   planRows,
+  type UploadCounts,
   type UploadReportRow,
   type UploadSummary,
   UploadTally,

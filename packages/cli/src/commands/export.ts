@@ -4,7 +4,7 @@ import type { CytomineClient } from '@cytorx/core';
 import type { ExportFormat, ExportSummary, Writer } from '@cytorx/writers';
 import { type CommandContext, defineCommand, type GlobalArgs } from '../context.js';
 import { UsageError } from '../exit-codes.js';
-import { type ProgressMode, progressView, summaryLines } from '../export-progress.js';
+import { progressMode, progressView, summaryLines } from '../export-progress.js';
 import { masksOverPilLimit, pilWarning } from '../large-masks.js';
 import { checkIds, checkNumbers, integerAtLeast, positiveInteger } from '../options.js';
 
@@ -149,15 +149,7 @@ export const exportCommand = defineCommand({
       writers.push(await resolveWriter(spec, args.writerOption ?? [], { cwd }));
     }
     const { client, stop } = await connect(args, ctx);
-    const mode: ProgressMode =
-      args.progress === 'json'
-        ? 'json'
-        : args.progress === 'none'
-          ? 'none'
-          : (ctx.io.stderr as { isTTY?: boolean }).isTTY === true
-            ? 'bar'
-            : 'none';
-    const view = progressView(mode, ctx.io);
+    const view = progressView(progressMode(args.progress, ctx.io.stderr), ctx.io);
     const started = performance.now();
     let summary: ExportSummary | undefined;
     const masks: string[] = [];

@@ -5,7 +5,7 @@ import type { CytomineClient, ImageInstance, UploadLedger, UploadTarget } from '
 import { from, lastValueFrom, tap, toArray } from 'rxjs';
 import { defineCommand } from '../context.js';
 import { UsageError } from '../exit-codes.js';
-import type { ProgressMode } from '../export-progress.js';
+import { progressMode } from '../export-progress.js';
 import { checkIds } from '../options.js';
 import { uploadProgressView } from '../upload-progress.js';
 import { confirmWideReplace, firstLines, planLines, summaryLine, uploadColumns } from '../upload-view.js';
@@ -121,14 +121,7 @@ export const uploadCommand = defineCommand({
     const cwd = ctx.io.cwd;
     const signal = ctx.io.signal;
     const source = resolve(cwd, args.from);
-    const mode: ProgressMode =
-      args.progress === 'json'
-        ? 'json'
-        : args.progress === 'none'
-          ? 'none'
-          : (ctx.io.stderr as { isTTY?: boolean }).isTTY === true
-            ? 'bar'
-            : 'none';
+    const mode = progressMode(args.progress, ctx.io.stderr);
     const view = uploadProgressView(mode, ctx.io);
     const client = await ctx.client();
     // The user first, alone: wrong keys fail on this one request.

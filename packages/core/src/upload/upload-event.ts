@@ -1,4 +1,4 @@
-import type { UploadReportRow } from './upload-summary.js';
+import type { UploadCounts, UploadReportRow } from './upload-summary.js';
 
 /**
  * What an upload reports as it goes (`cytorx upload --progress json` prints one per line):
@@ -21,13 +21,4 @@ export type UploadEvent =
     }
   | { type: 'batch'; items: number }
   | ({ type: 'item' } & UploadReportRow)
-  | {
-      type: 'done';
-      created: number;
-      updated: number;
-      deleted: number;
-      skipped: number;
-      refused: number;
-      failed: number;
-      spared: number;
-    };
+  | ({ type: 'done' } & UploadCounts);

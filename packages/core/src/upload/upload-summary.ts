@@ -16,8 +16,8 @@ export interface UploadReportRow {
   notes?: string[];
 }
 
-/** Counts of an upload, and its rows. */
-export interface UploadSummary {
+/** How many items ended how (`spared`: `--replace` candidates the server check kept). */
+export interface UploadCounts {
   created: number;
   updated: number;
   deleted: number;
@@ -25,6 +25,10 @@ export interface UploadSummary {
   refused: number;
   failed: number;
   spared: number;
+}
+
+/** Counts of an upload, and its rows. */
+export interface UploadSummary extends UploadCounts {
   /** Every item: plan refusals, skips and spared candidates, then the results in arrival order. */
   rows: UploadReportRow[];
   /** Rows that need attention: failures, and refusals the server (not the plan) gave. */
@@ -32,8 +36,8 @@ export interface UploadSummary {
 }
 
 /**
- * The rows of a plan, for a dry run: what would be created, updated, deleted (every one),
- * skipped, refused, and the spared `--replace` candidates.
+ * The rows of a plan, for a dry run: the refused, skipped and spared `--replace` candidates,
+ * then what would be created, updated and deleted (every one).
  * @param plan - From `planUpload`.
  * @example
  * ```ts
@@ -42,12 +46,8 @@ export interface UploadSummary {
  * ```
  */
 export function planRows(plan: UploadPlan): UploadReportRow[] {
-  const rows: UploadReportRow[] = plan.refused.map((r) => ({
-    label: r.label,
-    status: 'refused',
-    reason: r.reason,
-  }));
-  rows.push(
+  return [
+    ...settledRows(plan, 'skip'),
     ...plan.create.map((i): UploadReportRow => ({ label: i.label ?? '', status: 'create' })),
     ...plan.update.map(
       (u): UploadReportRow => ({ label: u.label ?? '', status: 'update', annotationId: u.annotationId }),
@@ -60,8 +60,15 @@ export function planRows(plan: UploadPlan): UploadReportRow[] {
         reason: d.reason,
       }),
     ),
+  ];
+}
+
+/** The rows the plan already settles: refusals, skips (as `skip`), spared candidates. */
+function settledRows(plan: UploadPlan, skip: 'skip' | 'skipped'): UploadReportRow[] {
+  return [
+    ...plan.refused.map((r): UploadReportRow => ({ label: r.label, status: 'refused', reason: r.reason })),
     ...plan.skip.map(
-      (s): UploadReportRow => ({ label: s.label, status: 'skip', annotationId: s.annotationId }),
+      (s): UploadReportRow => ({ label: s.label, status: skip, annotationId: s.annotationId }),
     ),
     ...plan.spared.map(
       (s): UploadReportRow => ({
@@ -71,8 +78,7 @@ export function planRows(plan: UploadPlan): UploadReportRow[] {
         reason: s.reason,
       }),
     ),
-  );
-  return rows;
+  ];
 }
 
 /**
@@ -92,20 +98,7 @@ export class UploadTally {
 
   /** @param plan - The plan being run (its refusals, skips and spared candidates are rows too). */
   constructor(plan: UploadPlan) {
-    this.rows = [
-      ...plan.refused.map((r): UploadReportRow => ({ label: r.label, status: 'refused', reason: r.reason })),
-      ...plan.skip.map(
-        (s): UploadReportRow => ({ label: s.label, status: 'skipped', annotationId: s.annotationId }),
-      ),
-      ...plan.spared.map(
-        (s): UploadReportRow => ({
-          label: s.label,
-          status: 'spared',
-          annotationId: s.annotationId,
-          reason: s.reason,
-        }),
-      ),
-    ];
+    this.rows = settledRows(plan, 'skipped');
     this.planned = plan.refused.length;
     this.counts.refused = plan.refused.length;
     this.counts.skipped = plan.skip.length;

@@ -305,23 +305,11 @@ export class MaskVectorizer {
   }
 
   private find(a: number): number {
-    const parent = this.parent;
-    while (parent[a] !== a) {
-      const up = parent[parent[a]!]!;
-      parent[a] = up;
-      a = up;
-    }
-    return a;
+    return root(this.parent, a);
   }
 
   private findRegion(a: number): number {
-    const region = this.region;
-    while (region[a] !== a) {
-      const up = region[region[a]!]!;
-      region[a] = up;
-      a = up;
-    }
-    return a;
+    return root(this.region, a);
   }
 
   private union(a: number, b: number): void {
@@ -409,6 +397,16 @@ export class MaskVectorizer {
       bbox: [box[0] * scale + dx, box[1] * scale + dy, box[2] * scale + dx, box[3] * scale + dy],
     });
   }
+}
+
+/** The root of `a` in a union-find forest, halving the path on the way. */
+function root(parent: Int32Array, a: number): number {
+  while (parent[a] !== a) {
+    const up = parent[parent[a]!]!;
+    parent[a] = up;
+    a = up;
+  }
+  return a;
 }
 
 /** The runs of one row. */

@@ -1,26 +1,9 @@
 // Hand-made PNG files for the mask reader tests: any bit depth and colour type, written
-// independently of the reader (zlib + CRC from node, filters chosen per row).
+// independently of the reader (zlib from node, filters chosen per row).
 import { writeFileSync } from 'node:fs';
 import { deflateSync } from 'node:zlib';
 import { PNG } from 'pngjs';
-
-function crc32(data: Uint8Array): number {
-  let c = ~0 >>> 0;
-  for (const byte of data) {
-    c ^= byte;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  }
-  return ~c >>> 0;
-}
-
-function chunk(type: string, data: Uint8Array): Buffer {
-  const out = Buffer.alloc(12 + data.length);
-  out.writeUInt32BE(data.length, 0);
-  out.write(type, 4, 'latin1');
-  out.set(data, 8);
-  out.writeUInt32BE(crc32(out.subarray(4, 8 + data.length)), 8 + data.length);
-  return out;
-}
+import { pngChunk as chunk } from '../../src/mask/png-stream.js';
 
 /**
  * A PNG of `values` (one per pixel, row-major) at `depth` bits, colour type 0 (grey) or 3
