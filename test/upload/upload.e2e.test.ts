@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Emulator, startEmulator } from '@cytorx/emulator';
+import { compressRle, rleEncode } from '@cytorx/writers';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runCli, runInProcess } from '../cli/run-cli.js';
 import { collection, feature, square, writeJson as writeJsonIn } from './helpers.js';
@@ -143,7 +144,7 @@ describe('cytorx upload', () => {
     },
   );
 
-  it('reads a folder of {imageId}.geojson and a COCO file with classes.json (RLE refused)', async () => {
+  it('reads a folder of {imageId}.geojson and a COCO file with classes.json (RLE vectorised, a broken RLE refused)', async () => {
     const [a, b] = [images[2]!, images[3]!];
     const dir = join(home, 'export-geojson');
     mkdirSync(dir, { recursive: true });
@@ -162,6 +163,9 @@ describe('cytorx upload', () => {
     expect(mine(a).length - beforeA).toBe(1);
     expect(mine(b).length - beforeB).toBe(1);
 
+    // A 30 x 20 px rectangle at (600, 700) as a COCO RLE of the whole image.
+    const box = new Uint8Array(2000 * 1500);
+    for (let y = 700; y < 720; y++) box.fill(1, y * 2000 + 600, y * 2000 + 630);
     const classes = writeJson('classes.json', {
       background: 0,
       unlabeled: 255,
@@ -186,6 +190,13 @@ describe('cytorx upload', () => {
           iscrowd: 1,
         },
         { id: 3, image_id: b, category_id: 7, segmentation: [[10, 10, 50, 10, 50, 50]], iscrowd: 0 },
+        {
+          id: 4,
+          image_id: b,
+          category_id: 1,
+          segmentation: compressRle(rleEncode(box, 2000, 1500)),
+          iscrowd: 0,
+        },
       ],
     });
     const r = await cli(['--from', coco, '--classes', classes, '--json']);
@@ -197,10 +208,19 @@ describe('cytorx upload', () => {
       annotationId?: number;
     }[];
     expect(rows.find((x) => x.label === 'annotations.json#ann 1')?.status).toBe('created');
-    expect(rows.find((x) => x.label === 'annotations.json#ann 2')?.reason).toMatch(/RLE/);
+    expect(rows.find((x) => x.label === 'annotations.json#ann 2')?.reason).toMatch(
+      /unreadable RLE counts: RLE string ends inside a value/,
+    );
     expect(rows.find((x) => x.label === 'annotations.json#ann 3')?.reason).toMatch(/unknown class_id 7/);
-    const created = emu.dataset.annotations.find((x) => x.id === rows[rows.length - 1]!.annotationId);
+    const created = emu.dataset.annotations.find(
+      (x) => x.id === rows.find((r) => r.label === 'annotations.json#ann 1')!.annotationId,
+    );
     expect(created?.terms.map((t) => t.term)).toEqual([terms[2]!.id]);
+    const rle = emu.dataset.annotations.find(
+      (x) => x.id === rows.find((r) => r.label === 'annotations.json#ann 4')!.annotationId,
+    );
+    // Cytomine frame: y' = 1500 - y.
+    expect(rle?.location).toBe('POLYGON ((600 780, 630 780, 630 800, 600 800, 600 780))');
   });
 
   it('--replace --replace-from deletes the earlier upload first (listed in the plan)', async () => {

@@ -27,13 +27,33 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function asRle(segmentation: unknown): Rle | undefined {
-  if (!isRecord(segmentation) || !Array.isArray(segmentation.size)) return undefined;
-  const [h, w] = segmentation.size as unknown[];
-  if (typeof h !== 'number' || typeof w !== 'number') return undefined;
+/**
+ * The RLE of a segmentation (`undefined` for a polygon list), or why it cannot be used: the
+ * counts must decode, be non-negative integers summing to `h·w`, and `size` must be the COCO
+ * image's `[height, width]`.
+ */
+function asRle(segmentation: unknown, image: CocoImageRef): Rle | string | undefined {
+  if (!isRecord(segmentation)) return undefined;
+  const size = Array.isArray(segmentation.size) ? (segmentation.size as unknown[]) : [];
+  const [h, w] = size;
+  if (typeof h !== 'number' || typeof w !== 'number') return 'RLE segmentation without a [height, width] size';
+  if (h !== image.height || w !== image.width) {
+    return `RLE size ${h}x${w} (height x width) is not its image's ${image.height}x${image.width}`;
+  }
   const c = segmentation.counts;
-  const counts = typeof c === 'string' ? rleFromString(c) : Array.isArray(c) ? c.map(Number) : undefined;
-  return counts ? { size: [h, w], counts } : undefined;
+  let counts: number[];
+  try {
+    counts = typeof c === 'string' ? rleFromString(c) : Array.isArray(c) ? c.map(Number) : [];
+  } catch (error) {
+    return `unreadable RLE counts: ${(error as Error).message}`;
+  }
+  let sum = 0;
+  for (const n of counts) {
+    if (!Number.isSafeInteger(n) || n < 0) return `RLE counts hold ${String(n)}, not a run length`;
+    sum += n;
+  }
+  if (sum !== h * w) return `RLE counts sum to ${sum}, not ${h}x${w} = ${h * w}`;
+  return { size: [h, w], counts };
 }
 
 function imageRefs(doc: Record<string, unknown>): Map<number, CocoImageRef> {
@@ -229,9 +249,9 @@ export function readCoco(
       );
       return;
     }
-    const rle = asRle(a.segmentation);
-    if (f.problem !== undefined && rle === undefined) {
-      out.push(f);
+    const rle = asRle(a.segmentation, ref);
+    if (typeof rle === 'string' || (f.problem !== undefined && rle === undefined)) {
+      out.push(typeof rle === 'string' ? { ...f, problem: rle } : f);
       return;
     }
     const own = owned.get(f.imageId!)!;
