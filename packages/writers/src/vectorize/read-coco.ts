@@ -36,7 +36,8 @@ function asRle(segmentation: unknown, image: CocoImageRef): Rle | string | undef
   if (!isRecord(segmentation)) return undefined;
   const size = Array.isArray(segmentation.size) ? (segmentation.size as unknown[]) : [];
   const [h, w] = size;
-  if (typeof h !== 'number' || typeof w !== 'number') return 'RLE segmentation without a [height, width] size';
+  if (typeof h !== 'number' || typeof w !== 'number')
+    return 'RLE segmentation without a [height, width] size';
   if (h !== image.height || w !== image.width) {
     return `RLE size ${h}x${w} (height x width) is not its image's ${image.height}x${image.width}`;
   }
