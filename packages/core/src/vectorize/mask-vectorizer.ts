@@ -1,6 +1,8 @@
 import { ConfigError } from '../errors/config-error.js';
 import type { Geometry, Position } from '../pipeline/types.js';
+import { ComponentTable } from './component-table.js';
 import { EdgeLists, EdgePool } from './edge-pool.js';
+import { NONE, OUTSIDE, RowRuns } from './row-runs.js';
 import { simplifyPolygons } from './simplify-polygons.js';
 import { type CornerTransform, traceRings } from './trace-rings.js';
 
@@ -41,10 +43,6 @@ interface Part {
   box: [number, number, number, number];
 }
 
-const NONE = -1;
-/** The label of the virtual rows above the first row and below the last. */
-const OUTSIDE = -1;
-
 /**
  * Turns a class-index mask into polygons, row by row: each connected region of one class
  * becomes one polygon with its holes (see {@link VectorizeOptions.connectivity}). Boundaries
@@ -72,22 +70,14 @@ export class MaskVectorizer {
   private readonly tolerance: number;
   private y = 0;
   private finished = false;
-  // Runs of the previous and current rows: start, end (exclusive), label, component, edges.
-  private p: Runs;
-  private c: Runs;
-  // Components (4-connected), as a union-find over ids, and regions over the same ids.
-  private parent = new Int32Array(256);
-  private region = new Int32Array(256);
-  private lastRow = new Int32Array(256);
-  private regionLast = new Int32Array(256);
-  private label = new Int16Array(256);
-  private pixels = new Float64Array(256);
-  private box = new Int32Array(1024);
-  private done = new Uint8Array(256);
-  private comps = 0;
-  private readonly parts = new Map<number, Part[]>();
+  // Runs of the previous and current rows.
+  private p: RowRuns;
+  private c: RowRuns;
   private readonly pool = new EdgePool();
   private readonly lists = new EdgeLists();
+  private readonly comps: ComponentTable;
+  /** Per open region (8-connectivity), its finished components. */
+  private readonly parts = new Map<number, Part[]>();
 
   /**
    * @param width - Pixels per row.
@@ -120,8 +110,16 @@ export class MaskVectorizer {
     this.transform = { scale, dx, dy };
     this.tolerance = tolerance;
     for (const v of options.ignore ?? [0]) if (Number.isInteger(v) && v >= 0 && v < 256) this.ignored[v] = 1;
-    this.p = new Runs(width);
-    this.c = new Runs(width);
+    this.comps = new ComponentTable(this.pool, this.lists, this.eight, (into, from) => {
+      const moved = this.parts.get(from);
+      if (moved === undefined) return;
+      this.parts.delete(from);
+      const list = this.parts.get(into);
+      if (list === undefined) this.parts.set(into, moved);
+      else list.push(...moved);
+    });
+    this.p = new RowRuns(width);
+    this.c = new RowRuns(width);
     this.p.outside(width);
   }
 
@@ -159,7 +157,7 @@ export class MaskVectorizer {
 
   /** Joins the previous row (this.p) and the current row (this.c) at line y, then swaps. */
   private step(): void {
-    const { p, c, pool, lists, width } = this;
+    const { p, c, pool, lists, width, comps } = this;
     const y = this.y;
     let i = 0;
     let j = 0;
@@ -178,29 +176,29 @@ export class MaskVectorizer {
       if (s === c.start[j]!) {
         if (cIgnored) c.comp[j] = NONE;
         else {
-          const comp = pl === cl ? this.find(p.comp[i]!) : this.newComp(cl);
+          const comp = pl === cl ? comps.find(p.comp[i]!) : comps.create(cl);
           c.comp[j] = comp;
-          this.addRun(comp, y, s, ce);
+          comps.addRun(comp, y, s, ce);
           if (pl === cl && p.start[i] === s) {
             const edge = p.left[i]!;
             pool.y0[edge] = y + 1;
             c.left[j] = edge;
           } else {
             const edge = pool.add(s, y + 1, s, y);
-            lists.push(pool, this.find(comp), edge);
+            lists.push(pool, comps.find(comp), edge);
             c.left[j] = edge;
           }
         }
         if (this.eight && s > 0 && !cIgnored) {
           // Corner contact: the pixel above-left (previous row, x = s - 1) and this run.
           const k = p.start[i] === s ? i - 1 : i;
-          if (p.label[k] === cl) this.joinRegions(p.comp[k]!, c.comp[j]!);
+          if (p.label[k] === cl) comps.joinRegions(p.comp[k]!, c.comp[j]!);
         }
       }
       if (this.eight && s > 0 && s === p.start[i]! && !this.isIgnored(pl)) {
         // Corner contact: the pixel below-left (this row, x = s - 1) and the run above.
         const k = c.start[j] === s ? j - 1 : j;
-        if (c.label[k] === pl) this.joinRegions(p.comp[i]!, c.comp[k]!);
+        if (c.label[k] === pl) comps.joinRegions(p.comp[i]!, c.comp[k]!);
       }
       if (pl !== cl) {
         if (!cIgnored) {
@@ -208,7 +206,7 @@ export class MaskVectorizer {
           else {
             topEdge = pool.add(s, y, e, y);
             topRun = j;
-            lists.push(pool, this.find(c.comp[j]!), topEdge);
+            lists.push(pool, comps.find(c.comp[j]!), topEdge);
           }
         }
         if (!this.isIgnored(pl)) {
@@ -216,11 +214,11 @@ export class MaskVectorizer {
           else {
             botEdge = pool.add(e, y, s, y);
             botRun = i;
-            lists.push(pool, this.find(p.comp[i]!), botEdge);
+            lists.push(pool, comps.find(p.comp[i]!), botEdge);
           }
         }
       } else if (!cIgnored) {
-        this.union(p.comp[i]!, c.comp[j]!);
+        comps.union(p.comp[i]!, c.comp[j]!);
       }
       if (e === ce) {
         if (!cIgnored) {
@@ -230,7 +228,7 @@ export class MaskVectorizer {
             c.right[j] = edge;
           } else {
             const edge = pool.add(ce, y, ce, y + 1);
-            lists.push(pool, this.find(c.comp[j]!), edge);
+            lists.push(pool, comps.find(c.comp[j]!), edge);
             c.right[j] = edge;
           }
         }
@@ -242,109 +240,19 @@ export class MaskVectorizer {
     // Components with no run in this row are complete; then regions with no component in it.
     for (let k = 0; k < p.count; k++) {
       if (this.isIgnored(p.label[k]!)) continue;
-      const comp = this.find(p.comp[k]!);
-      if (this.done[comp] === 0 && this.lastRow[comp]! < y) this.finishComp(comp);
+      const comp = comps.find(p.comp[k]!);
+      if (comps.done[comp] === 0 && comps.lastRow[comp]! < y) this.finishComp(comp);
     }
     if (this.eight) {
       for (let k = 0; k < p.count; k++) {
         if (this.isIgnored(p.label[k]!)) continue;
-        const r = this.findRegion(this.find(p.comp[k]!));
-        if (this.regionLast[r]! < y && this.parts.has(r)) this.emitRegion(r);
+        const r = comps.findRegion(comps.find(p.comp[k]!));
+        if (comps.regionLast[r]! < y && this.parts.has(r)) this.emitRegion(r);
       }
     }
     this.p = c;
     this.c = p;
     this.y = y + 1;
-  }
-
-  private newComp(l: number): number {
-    const id = this.comps++;
-    if (id >= this.parent.length) this.grow(id + 1);
-    this.lists.ensure(id + 1);
-    this.parent[id] = id;
-    this.region[id] = id;
-    this.label[id] = l;
-    this.pixels[id] = 0;
-    this.done[id] = 0;
-    const b = this.box;
-    b[4 * id] = 2 ** 30;
-    b[4 * id + 1] = 2 ** 30;
-    b[4 * id + 2] = -1;
-    b[4 * id + 3] = -1;
-    return id;
-  }
-
-  private grow(n: number): void {
-    const size = Math.max(n, this.parent.length * 2);
-    const copy = <T extends Int32Array | Int16Array | Float64Array | Uint8Array>(a: T, len: number): T => {
-      const b = new (a.constructor as new (n: number) => T)(len);
-      b.set(a);
-      return b;
-    };
-    this.parent = copy(this.parent, size);
-    this.region = copy(this.region, size);
-    this.lastRow = copy(this.lastRow, size);
-    this.regionLast = copy(this.regionLast, size);
-    this.label = copy(this.label, size);
-    this.pixels = copy(this.pixels, size);
-    this.done = copy(this.done, size);
-    this.box = copy(this.box, 4 * size);
-  }
-
-  private addRun(comp: number, y: number, x0: number, x1: number): void {
-    const root = this.find(comp);
-    this.pixels[root]! += x1 - x0;
-    const b = this.box;
-    const o = 4 * root;
-    if (x0 < b[o]!) b[o] = x0;
-    if (y < b[o + 1]!) b[o + 1] = y;
-    if (x1 > b[o + 2]!) b[o + 2] = x1;
-    if (y + 1 > b[o + 3]!) b[o + 3] = y + 1;
-    this.lastRow[root] = y;
-    if (this.eight) this.regionLast[this.findRegion(root)] = y;
-  }
-
-  private find(a: number): number {
-    return root(this.parent, a);
-  }
-
-  private findRegion(a: number): number {
-    return root(this.region, a);
-  }
-
-  private union(a: number, b: number): void {
-    let ra = this.find(a);
-    let rb = this.find(b);
-    if (ra === rb) return;
-    if (rb < ra) [ra, rb] = [rb, ra];
-    this.parent[rb] = ra;
-    this.lists.join(this.pool, ra, rb);
-    this.pixels[ra]! += this.pixels[rb]!;
-    const bx = this.box;
-    const oa = 4 * ra;
-    const ob = 4 * rb;
-    bx[oa] = Math.min(bx[oa]!, bx[ob]!);
-    bx[oa + 1] = Math.min(bx[oa + 1]!, bx[ob + 1]!);
-    bx[oa + 2] = Math.max(bx[oa + 2]!, bx[ob + 2]!);
-    bx[oa + 3] = Math.max(bx[oa + 3]!, bx[ob + 3]!);
-    this.lastRow[ra] = Math.max(this.lastRow[ra]!, this.lastRow[rb]!);
-    if (this.eight) this.joinRegions(ra, rb);
-  }
-
-  private joinRegions(a: number, b: number): void {
-    let ra = this.findRegion(a);
-    let rb = this.findRegion(b);
-    if (ra === rb) return;
-    if (rb < ra) [ra, rb] = [rb, ra];
-    this.region[rb] = ra;
-    this.regionLast[ra] = Math.max(this.regionLast[ra]!, this.regionLast[rb]!);
-    const moved = this.parts.get(rb);
-    if (moved !== undefined) {
-      this.parts.delete(rb);
-      const into = this.parts.get(ra);
-      if (into === undefined) this.parts.set(ra, moved);
-      else into.push(...moved);
-    }
   }
 
   private finishComp(comp: number): void {
@@ -354,15 +262,16 @@ export class MaskVectorizer {
     lists.head[comp] = NONE;
     lists.tail[comp] = NONE;
     lists.count[comp] = 0;
-    this.done[comp] = 1;
+    const comps = this.comps;
+    comps.done[comp] = 1;
     const o = 4 * comp;
-    const b = this.box;
-    const part: Part = { rings, pixels: this.pixels[comp]!, box: [b[o]!, b[o + 1]!, b[o + 2]!, b[o + 3]!] };
+    const b = comps.box;
+    const part: Part = { rings, pixels: comps.pixels[comp]!, box: [b[o]!, b[o + 1]!, b[o + 2]!, b[o + 3]!] };
     if (!this.eight) {
-      this.emit(this.label[comp]!, [part]);
+      this.emit(comps.label[comp]!, [part]);
       return;
     }
-    const r = this.findRegion(comp);
+    const r = comps.findRegion(comp);
     const list = this.parts.get(r);
     if (list === undefined) this.parts.set(r, [part]);
     else list.push(part);
@@ -371,7 +280,7 @@ export class MaskVectorizer {
   private emitRegion(r: number): void {
     const list = this.parts.get(r)!;
     this.parts.delete(r);
-    this.emit(this.label[r]!, list);
+    this.emit(this.comps.label[r]!, list);
   }
 
   private emit(classId: number, list: Part[]): void {
@@ -396,60 +305,5 @@ export class MaskVectorizer {
       pixels,
       bbox: [box[0] * scale + dx, box[1] * scale + dy, box[2] * scale + dx, box[3] * scale + dy],
     });
-  }
-}
-
-/** The root of `a` in a union-find forest, halving the path on the way. */
-function root(parent: Int32Array, a: number): number {
-  while (parent[a] !== a) {
-    const up = parent[parent[a]!]!;
-    parent[a] = up;
-    a = up;
-  }
-  return a;
-}
-
-/** The runs of one row. */
-class Runs {
-  start: Int32Array;
-  end: Int32Array;
-  label: Int16Array;
-  comp: Int32Array;
-  left: Int32Array;
-  right: Int32Array;
-  count = 0;
-
-  constructor(width: number) {
-    this.start = new Int32Array(width + 1);
-    this.end = new Int32Array(width + 1);
-    this.label = new Int16Array(width + 1);
-    this.comp = new Int32Array(width + 1);
-    this.left = new Int32Array(width + 1);
-    this.right = new Int32Array(width + 1);
-  }
-
-  /** One run of the virtual outside label over the whole row. */
-  outside(width: number): void {
-    this.start[0] = 0;
-    this.end[0] = width;
-    this.label[0] = OUTSIDE;
-    this.comp[0] = NONE;
-    this.count = 1;
-  }
-
-  scan(data: ArrayLike<number>, offset: number, width: number): void {
-    let n = 0;
-    let x = 0;
-    while (x < width) {
-      const v = data[offset + x]!;
-      const s = x;
-      x++;
-      while (x < width && data[offset + x] === v) x++;
-      this.start[n] = s;
-      this.end[n] = x;
-      this.label[n] = v;
-      n++;
-    }
-    this.count = n;
   }
 }
