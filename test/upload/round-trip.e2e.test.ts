@@ -10,7 +10,7 @@ import { type Emulator, startEmulator } from '@cytorx/emulator';
 import { rasterizeSpans, rleDecode } from '@cytorx/writers';
 import { PNG } from 'pngjs';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { runInProcess } from './helpers.js';
+import { runInProcess } from '../cli/run-cli.js';
 
 let emu: Emulator;
 let home: string;

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Emulator, startEmulator } from '@cytorx/emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { collection, feature, runInProcess, square, writeJson } from './helpers.js';
+import { runInProcess } from '../cli/run-cli.js';
+import { collection, feature, square, writeJson } from './helpers.js';
 
 let emu: Emulator;
 let home: string;

@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Emulator, startEmulator } from '@cytorx/emulator';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { runCli } from '../cli/run-cli.js';
-import { collection, feature, runInProcess, square, writeJson } from './helpers.js';
+import { runCli, runInProcess } from '../cli/run-cli.js';
+import { collection, feature, square, writeJson } from './helpers.js';
 
 const DATASET = {
   seed: 33,

@@ -2,11 +2,10 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { CytomineClient, ImageInstance, UploadLedger, UploadTarget } from '@cytorx/core';
-import { from, lastValueFrom, tap, toArray } from 'rxjs';
 import { defineCommand } from '../context.js';
 import { UsageError } from '../exit-codes.js';
 import { progressMode } from '../export-progress.js';
-import { checkIds } from '../options.js';
+import { checkIds, checkNumbers, type NumberRule, positiveInteger } from '../options.js';
 import { uploadProgressView } from '../upload-progress.js';
 import { confirmWideReplace, firstLines, planLines, summaryLine, uploadColumns } from '../upload-view.js';
 
@@ -96,27 +95,30 @@ export const uploadCommand = defineCommand({
         default: 'auto' as const,
         describe: 'auto: a bar on stderr when it is a terminal; json: one event per line on stdout',
       })
-      .check(checkIds('project', 'image', 'batch-size', 'max-batch-bytes'))
+      .check(checkIds('project', 'image'))
+      .check(
+        checkNumbers({
+          'batch-size': positiveInteger(),
+          'max-batch-bytes': positiveInteger('number of bytes'),
+          'max-vertices': [
+            (n) => n === 0 || (Number.isSafeInteger(n) && n >= 4),
+            '0 (no cap) or an integer >= 4',
+          ],
+          zoom: [(n) => Number.isInteger(n) && n >= 0 && n <= 30, 'an integer in 0..30'],
+          simplify: [(n) => Number.isFinite(n) && n >= 0, 'a number of px >= 0'],
+        } satisfies Record<string, NumberRule>),
+      )
       .check((a) => {
         if (!a.replace && (a.replaceFrom !== undefined || a.replaceScope !== 'ledger')) {
           throw new UsageError('--replace-from and --replace-scope need --replace');
         }
-        const cap = a.maxVertices as number;
-        if (!Number.isSafeInteger(cap) || cap < 0 || (cap > 0 && cap < 4)) {
-          throw new UsageError(`--max-vertices must be 0 (no cap) or an integer >= 4, got ${String(cap)}`);
-        }
-        const z = a.zoom as number | undefined;
-        if (z !== undefined && (!Number.isInteger(z) || z < 0 || z > 30)) {
-          throw new UsageError(`--zoom must be an integer in 0..30, got ${String(z)}`);
-        }
-        if (!((a.simplify as number) >= 0))
-          throw new UsageError(`--simplify must be >= 0, got ${String(a.simplify)}`);
         return true;
       }),
   handler: async (args, ctx) => {
-    const [core, { readPredictions }] = await Promise.all([
+    const [core, { readPredictions }, { from, lastValueFrom, tap }] = await Promise.all([
       import('@cytorx/core'),
       import('@cytorx/writers'),
+      import('rxjs'),
     ]);
     const cwd = ctx.io.cwd;
     const signal = ctx.io.signal;
@@ -252,10 +254,15 @@ function imageSizes(
   signal: AbortSignal | undefined,
 ): (id: number) => Promise<{ width: number; height: number }> {
   let images: Promise<Map<number, ImageInstance>> | undefined;
-  return async (id) => {
-    images ??= lastValueFrom(core.listImages(client, project, signal ? { signal } : {}).pipe(toArray())).then(
-      (list) => new Map(list.map((i) => [i.id, i])),
+  const list = async (): Promise<Map<number, ImageInstance>> => {
+    const { lastValueFrom, toArray } = await import('rxjs');
+    const all = await lastValueFrom(
+      core.listImages(client, project, signal ? { signal } : {}).pipe(toArray()),
     );
+    return new Map(all.map((i) => [i.id, i]));
+  };
+  return async (id) => {
+    images ??= list();
     const image = (await images).get(id);
     if (image === undefined)
       throw new core.ConfigError(`image ${id} (named by the input) is not in project ${project}`);
