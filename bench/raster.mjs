@@ -12,6 +12,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { PNG } from 'pngjs';
 import { createOutputDir, maskWriter, Rasterizer } from '../packages/writers/dist/index.js';
+import { peakRssMB, time } from './timing.mjs';
 import { loadWorkload, mulberry32, WORKLOAD_DIR } from './workloads/workloads.mjs';
 
 const SELF = fileURLToPath(import.meta.url);
@@ -25,11 +26,6 @@ const REFERENCE = {
   'workload-2048-1000': { cv2: [27_412, 145.4], pil: [11_703, 62.1] },
   'workload-2048-10000': { cv2: [46_486, 234.8], pil: [15_460, 78.1] },
   'workload-8192-10000': { cv2: [21_776, 113.1], pil: [9_279, 48.2] },
-};
-
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[s.length >> 1];
 };
 
 /** Canvas allocation + every fill, in list order (last wins), as the peers were timed. */
@@ -49,22 +45,6 @@ function paintedPixels(r, w) {
   let n = 0;
   for (const a of w.annotations) r.spans(a.polygons, w.width, w.height, (_y, x0, x1) => (n += x1 - x0));
   return n;
-}
-
-/** Median wall-clock and CPU (user + system) seconds of `runs` calls after `warmup` calls. */
-function time(fn, runs, warmup) {
-  for (let i = 0; i < warmup; i++) fn();
-  const wall = [];
-  const cpu = [];
-  for (let i = 0; i < runs; i++) {
-    const c = process.cpuUsage();
-    const t = performance.now();
-    fn();
-    wall.push((performance.now() - t) / 1000);
-    const d = process.cpuUsage(c);
-    cpu.push((d.user + d.system) / 1e6);
-  }
-  return { wall: median(wall), cpu: median(cpu) };
 }
 
 /** Baseline: per-pixel point-in-polygon over each object's bbox, float math (even-odd ray test). */
@@ -189,14 +169,6 @@ function* blobs(count, size, seed) {
       annotation: { id: i + 1, term: [] },
     };
   }
-}
-
-function peakRssMB() {
-  try {
-    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
-    if (m) return Number(m[1]) / 1024;
-  } catch {}
-  return process.resourceUsage().maxRSS / 1024;
 }
 
 function currentRssMB() {

@@ -1,15 +1,13 @@
 // Benchmark: the mask vectoriser (issue 14) on the nuclei-like workload rasterized: an
-// 8192 x 8192 class mask painted from 5,000 seeded star-shaped blobs (raster-coco.md §D:
-// mean radius log-uniform in 6-96 px, about 1.5 px vertex spacing, 10 % with one hole and
-// 5 % with two, classes 1..6, centres uniform over the canvas plus a 32 px margin, 1/64 px
-// grid). In the same run: the rasterizer painting that mask (its Mpx/s and objects/s), the
+// 8192 x 8192 class mask painted from 5,000 seeded star-shaped blobs (`generateWorkload` of
+// bench/workloads, raster-coco.md §D). In the same run: the rasterizer painting that mask (its Mpx/s and objects/s), the
 // vectoriser on the mask in memory (bands of 256 rows), the exactness check (the regions
 // re-rasterized give the mask back), and, in a child process, the whole upload input path
 // (PNG decoded row band by row band, then vectorised) with its peak RSS, for the 8192^2 PNG
 // and for a 32768^2 PNG (1 Gpx) written band by band by the mask writer.
 // Needs the built packages: `pnpm exec tsc -b`, then `node bench/vectorize.mjs`.
 import { fork } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -22,61 +20,34 @@ import {
   Rasterizer,
   readPredictions,
 } from '../packages/writers/dist/index.js';
+import { peakRssMB, time } from './timing.mjs';
+import { generateWorkload } from './workloads/workloads.mjs';
 
 const SELF = fileURLToPath(import.meta.url);
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
-
-/** Seeded PRNG (mulberry32). */
-function prng(seed) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(s ^ (s >>> 15), s | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** The workload: `count` blobs on a `size` canvas, each `{ classId, rings: [flat ring, ...] }`. */
-function workload(count, size, seed = 20240611) {
-  const rnd = prng(seed ^ size ^ count);
-  const snap = (v) => Math.round(v * 64) / 64;
-  const objects = [];
-  for (let i = 0; i < count; i++) {
-    const cx = -32 + rnd() * (size + 64);
-    const cy = -32 + rnd() * (size + 64);
-    const radius = 6 * 16 ** rnd(); // log-uniform in 6..96
-    const n = Math.max(20, Math.min(400, Math.round((2 * Math.PI * radius) / 1.5)));
-    const phase = rnd() * 2 * Math.PI;
-    const wobble = 0.08 + 0.12 * rnd();
-    const ring = (scale, ox, oy) => {
-      const flat = [];
-      for (let k = 0; k < n; k++) {
-        const t = (2 * Math.PI * k) / n;
-        const r = scale * radius * (1 + wobble * Math.sin(4 * t + phase));
-        flat.push(snap(cx + ox + r * Math.cos(t)), snap(cy + oy + r * Math.sin(t)));
-      }
-      return flat;
-    };
-    const rings = [ring(1, 0, 0)];
-    const u = rnd();
-    if (u < 0.15) rings.push(ring(0.25, -0.3 * radius, 0)); // disjoint holes, strictly inside
-    if (u < 0.05) rings.push(ring(0.25, 0.3 * radius, 0));
-    objects.push({ classId: 1 + Math.floor(rnd() * 6), rings });
-  }
-  return objects;
-}
-
+/** Canvas allocation + every fill, in list order (last wins). */
 function paint(r, objects, size) {
   const canvas = new Uint8Array(size * size);
   let value = 0;
   const onSpan = (y, x0, x1) => canvas.fill(value, y * size + x0, y * size + x1);
   for (const o of objects) {
-    value = o.classId;
-    r.spans(o.rings, size, size, onSpan);
+    value = o.class_id;
+    r.spans(o.polygons, size, size, onSpan);
   }
   return canvas;
+}
+
+/** `time` of timing.mjs, also returning the last call's result. */
+function timed(fn, runs) {
+  let out;
+  const t = time(
+    () => {
+      out = fn();
+    },
+    runs,
+    1,
+  );
+  return { seconds: t.wall, cpu: t.cpu, out };
 }
 
 function vectorize(mask, size, band = 256) {
@@ -86,28 +57,6 @@ function vectorize(mask, size, band = 256) {
     v.push(mask.subarray(y * size, Math.min(size, y + band) * size), Math.min(band, size - y));
   v.finish();
   return regions;
-}
-
-/** Median wall-clock and CPU (user + system) seconds of `runs` calls after one warm-up. */
-function timed(fn, runs) {
-  fn();
-  const wall = [];
-  const cpu = [];
-  let out;
-  for (let i = 0; i < runs; i++) {
-    const c = process.cpuUsage();
-    const s = performance.now();
-    out = fn();
-    wall.push((performance.now() - s) / 1000);
-    const d = process.cpuUsage(c);
-    cpu.push((d.user + d.system) / 1e6);
-  }
-  return { seconds: median(wall), cpu: median(cpu), out };
-}
-
-function peakRssMB() {
-  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
-  return m ? Number(m[1]) / 1024 : process.resourceUsage().maxRSS / 1024;
 }
 
 /** Child: vectorises one mask PNG through readPredictions (the upload path); time, peak RSS. */
@@ -134,13 +83,13 @@ function runChild(file, size) {
 
 /** A 1-Gpx-class mask written band by band by the mask writer (never held whole). */
 async function writeBigMask(dir, size, count) {
-  const features = workload(count, size, 7).map((o, i) => ({
+  const features = generateWorkload({ width: size, height: size, count }).annotations.map((o, i) => ({
     id: i + 1,
     annotationId: i + 1,
     image: { id: 1, width: size, height: size },
     geometry: {
       type: 'Polygon',
-      coordinates: o.rings.map((flat) => {
+      coordinates: o.polygons.map((flat) => {
         const ring = [];
         for (let k = 0; k < flat.length; k += 2) ring.push([flat[k], flat[k + 1]]);
         ring.push(ring[0]);
@@ -150,7 +99,7 @@ async function writeBigMask(dir, size, count) {
     frame: 'image',
     scale: 1,
     termIds: [],
-    classId: o.classId,
+    classId: o.class_id,
     annotation: { id: i + 1, term: [] },
   }));
   const ctx = {
@@ -179,7 +128,7 @@ async function writeBigMask(dir, size, count) {
  */
 export async function run(options = {}) {
   const { size = 8192, objects: count = 5000, runs = 5, bigSize = 32768 } = options;
-  const objects = workload(count, size);
+  const objects = generateWorkload({ width: size, height: size, count }).annotations;
   const r = new Rasterizer();
   const raster = timed(() => paint(r, objects, size), runs);
   const mask = raster.out;
