@@ -13,7 +13,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { PNG } from 'pngjs';
 import { createOutputDir, maskWriter, Rasterizer } from '../packages/writers/dist/index.js';
 import { peakRssMB, time } from './timing.mjs';
-import { loadWorkload, mulberry32, WORKLOAD_DIR } from './workloads/workloads.mjs';
+import { loadWorkload, mulberry32, paintWorkload, WORKLOAD_DIR } from './workloads/workloads.mjs';
 
 const SELF = fileURLToPath(import.meta.url);
 
@@ -27,19 +27,6 @@ const REFERENCE = {
   'workload-2048-10000': { cv2: [46_486, 234.8], pil: [15_460, 78.1] },
   'workload-8192-10000': { cv2: [21_776, 113.1], pil: [9_279, 48.2] },
 };
-
-/** Canvas allocation + every fill, in list order (last wins), as the peers were timed. */
-function fillAll(r, w, annotations = w.annotations) {
-  const { width, height } = w;
-  const canvas = new Uint8Array(width * height);
-  let value = 0;
-  const onSpan = (y, x0, x1) => canvas.fill(value, y * width + x0, y * width + x1);
-  for (const a of annotations) {
-    value = a.class_id;
-    r.spans(a.polygons, width, height, onSpan);
-  }
-  return canvas;
-}
 
 function paintedPixels(r, w) {
   let n = 0;
@@ -92,7 +79,7 @@ function naiveFill(w, annotations) {
 function workloadResult(name, r, runs, warmup) {
   const w = loadWorkload(name);
   const painted = paintedPixels(r, w);
-  const { wall: s, cpu } = time(() => fillAll(r, w), runs, warmup);
+  const { wall: s, cpu } = time(() => paintWorkload(r, w), runs, warmup);
   const n = w.annotations.length;
   const result = {
     workload: name,
@@ -109,7 +96,7 @@ function workloadResult(name, r, runs, warmup) {
   };
   if (name === 'workload-2048-1000') {
     const expected = PNG.sync.read(readFileSync(path.join(WORKLOAD_DIR, 'expected-2048-1000.png')));
-    const got = fillAll(r, w);
+    const got = paintWorkload(r, w);
     let diff = 0;
     for (let i = 0; i < got.length; i++) if (expected.data[i * 4] !== got[i]) diff++;
     result.pixelsDifferingFromExpectedPng = diff;
@@ -120,9 +107,9 @@ function workloadResult(name, r, runs, warmup) {
 function baselineResult(r, w, subset, runs) {
   const annotations = w.annotations.slice(0, subset);
   const naive = time(() => naiveFill(w, annotations), Math.max(1, runs - 2), 1).wall;
-  const ours = time(() => fillAll(r, w, annotations), runs, 2).wall;
+  const ours = time(() => paintWorkload(r, w, annotations), runs, 2).wall;
   const a = naiveFill(w, annotations);
-  const b = fillAll(r, w, annotations);
+  const b = paintWorkload(r, w, annotations);
   let diff = 0;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) diff++;
   return {

@@ -21,21 +21,9 @@ import {
   readPredictions,
 } from '../packages/writers/dist/index.js';
 import { peakRssMB, time } from './timing.mjs';
-import { generateWorkload } from './workloads/workloads.mjs';
+import { generateWorkload, paintWorkload } from './workloads/workloads.mjs';
 
 const SELF = fileURLToPath(import.meta.url);
-
-/** Canvas allocation + every fill, in list order (last wins). */
-function paint(r, objects, size) {
-  const canvas = new Uint8Array(size * size);
-  let value = 0;
-  const onSpan = (y, x0, x1) => canvas.fill(value, y * size + x0, y * size + x1);
-  for (const o of objects) {
-    value = o.class_id;
-    r.spans(o.polygons, size, size, onSpan);
-  }
-  return canvas;
-}
 
 /** `time` of timing.mjs, also returning the last call's result. */
 function timed(fn, runs) {
@@ -130,7 +118,7 @@ export async function run(options = {}) {
   const { size = 8192, objects: count = 5000, runs = 5, bigSize = 32768 } = options;
   const objects = generateWorkload({ width: size, height: size, count }).annotations;
   const r = new Rasterizer();
-  const raster = timed(() => paint(r, objects, size), runs);
+  const raster = timed(() => paintWorkload(r, { width: size, height: size, annotations: objects }), runs);
   const mask = raster.out;
   let painted = 0;
   for (const v of mask) if (v !== 0) painted++;
