@@ -12,7 +12,8 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { PNG } from 'pngjs';
 import { createOutputDir, maskWriter, Rasterizer } from '../packages/writers/dist/index.js';
-import { loadWorkload, mulberry32, WORKLOAD_DIR } from './workloads/workloads.mjs';
+import { peakRssMB, time } from './timing.mjs';
+import { loadWorkload, mulberry32, paintWorkload, WORKLOAD_DIR } from './workloads/workloads.mjs';
 
 const SELF = fileURLToPath(import.meta.url);
 
@@ -27,44 +28,10 @@ const REFERENCE = {
   'workload-8192-10000': { cv2: [21_776, 113.1], pil: [9_279, 48.2] },
 };
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[s.length >> 1];
-};
-
-/** Canvas allocation + every fill, in list order (last wins), as the peers were timed. */
-function fillAll(r, w, annotations = w.annotations) {
-  const { width, height } = w;
-  const canvas = new Uint8Array(width * height);
-  let value = 0;
-  const onSpan = (y, x0, x1) => canvas.fill(value, y * width + x0, y * width + x1);
-  for (const a of annotations) {
-    value = a.class_id;
-    r.spans(a.polygons, width, height, onSpan);
-  }
-  return canvas;
-}
-
 function paintedPixels(r, w) {
   let n = 0;
   for (const a of w.annotations) r.spans(a.polygons, w.width, w.height, (_y, x0, x1) => (n += x1 - x0));
   return n;
-}
-
-/** Median wall-clock and CPU (user + system) seconds of `runs` calls after `warmup` calls. */
-function time(fn, runs, warmup) {
-  for (let i = 0; i < warmup; i++) fn();
-  const wall = [];
-  const cpu = [];
-  for (let i = 0; i < runs; i++) {
-    const c = process.cpuUsage();
-    const t = performance.now();
-    fn();
-    wall.push((performance.now() - t) / 1000);
-    const d = process.cpuUsage(c);
-    cpu.push((d.user + d.system) / 1e6);
-  }
-  return { wall: median(wall), cpu: median(cpu) };
 }
 
 /** Baseline: per-pixel point-in-polygon over each object's bbox, float math (even-odd ray test). */
@@ -112,7 +79,7 @@ function naiveFill(w, annotations) {
 function workloadResult(name, r, runs, warmup) {
   const w = loadWorkload(name);
   const painted = paintedPixels(r, w);
-  const { wall: s, cpu } = time(() => fillAll(r, w), runs, warmup);
+  const { wall: s, cpu } = time(() => paintWorkload(r, w), runs, warmup);
   const n = w.annotations.length;
   const result = {
     workload: name,
@@ -129,7 +96,7 @@ function workloadResult(name, r, runs, warmup) {
   };
   if (name === 'workload-2048-1000') {
     const expected = PNG.sync.read(readFileSync(path.join(WORKLOAD_DIR, 'expected-2048-1000.png')));
-    const got = fillAll(r, w);
+    const got = paintWorkload(r, w);
     let diff = 0;
     for (let i = 0; i < got.length; i++) if (expected.data[i * 4] !== got[i]) diff++;
     result.pixelsDifferingFromExpectedPng = diff;
@@ -140,9 +107,9 @@ function workloadResult(name, r, runs, warmup) {
 function baselineResult(r, w, subset, runs) {
   const annotations = w.annotations.slice(0, subset);
   const naive = time(() => naiveFill(w, annotations), Math.max(1, runs - 2), 1).wall;
-  const ours = time(() => fillAll(r, w, annotations), runs, 2).wall;
+  const ours = time(() => paintWorkload(r, w, annotations), runs, 2).wall;
   const a = naiveFill(w, annotations);
-  const b = fillAll(r, w, annotations);
+  const b = paintWorkload(r, w, annotations);
   let diff = 0;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) diff++;
   return {
@@ -189,14 +156,6 @@ function* blobs(count, size, seed) {
       annotation: { id: i + 1, term: [] },
     };
   }
-}
-
-function peakRssMB() {
-  try {
-    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
-    if (m) return Number(m[1]) / 1024;
-  } catch {}
-  return process.resourceUsage().maxRSS / 1024;
 }
 
 function currentRssMB() {

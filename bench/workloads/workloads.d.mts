@@ -20,3 +20,15 @@ export declare function generateWorkload(options: {
 export declare function workloadDigest(workload: Workload): string;
 export declare function committedDigests(): Record<string, string>;
 export declare function loadWorkload(name: string): Workload;
+export declare function paintWorkload(
+  rasterizer: {
+    spans(
+      rings: ReadonlyArray<ArrayLike<number>>,
+      width: number,
+      height: number,
+      onSpan: (y: number, x0: number, x1: number) => void,
+    ): void;
+  },
+  workload: Pick<Workload, 'width' | 'height' | 'annotations'>,
+  annotations?: Workload['annotations'],
+): Uint8Array;

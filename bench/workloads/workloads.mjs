@@ -125,3 +125,23 @@ export function loadWorkload(name) {
   }
   return workload;
 }
+
+/**
+ * Paints a workload on a fresh canvas (allocation included), in list order, last wins: what
+ * the rasterizer benchmarks time. `rasterizer` is a `Rasterizer` of @cytorx/writers.
+ * @param {{ spans: Function }} rasterizer
+ * @param {{ width: number, height: number, annotations: { class_id: number, polygons: number[][] }[] }} workload
+ * @param annotations a subset to paint (default all)
+ * @returns {Uint8Array} the class mask, row-major
+ */
+export function paintWorkload(rasterizer, workload, annotations = workload.annotations) {
+  const { width, height } = workload;
+  const canvas = new Uint8Array(width * height);
+  let value = 0;
+  const onSpan = (y, x0, x1) => canvas.fill(value, y * width + x0, y * width + x1);
+  for (const a of annotations) {
+    value = a.class_id;
+    rasterizer.spans(a.polygons, width, height, onSpan);
+  }
+  return canvas;
+}

@@ -6,6 +6,7 @@
 // - `spawnCli`: the built binary started without waiting, to kill it part-way.
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
+import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { main } from '@cytorx/cli';
 
@@ -35,6 +36,29 @@ export interface RunOptions {
   cwd?: string;
   /** The run is killed (child) or aborted (in-process) after this long; default 60 s. */
   timeoutMs?: number;
+  /** Child process only: run as this user and group (the test runner must be root). */
+  uid?: number;
+  gid?: number;
+  /** In-process only: stderr is a terminal (`isTTY`), e.g. for a progress bar. */
+  tty?: boolean;
+  /**
+   * In-process only: stdin and stderr are a terminal, and these lines are typed on stdin, one
+   * each time stderr shows a prompt containing `confirm`.
+   */
+  typed?: string[];
+}
+
+/** A terminal stdin that types `lines`, one per `next()`. */
+function typingStdin(lines: string[]): { stdin: PassThrough & { isTTY: true }; next: () => void } {
+  const stdin = Object.assign(new PassThrough(), { isTTY: true as const });
+  const queue = [...lines];
+  return {
+    stdin,
+    next: () => {
+      const line = queue.shift();
+      if (line !== undefined) stdin.write(`${line}\n`);
+    },
+  };
 }
 
 function environment(options: RunOptions): Record<string, string> {
@@ -57,6 +81,8 @@ export function runCli(args: readonly string[], options: RunOptions): Promise<Cl
         env: environment(options),
         timeout: options.timeoutMs ?? 60_000,
         maxBuffer: 64 * 1024 * 1024,
+        ...(options.uid !== undefined ? { uid: options.uid } : {}),
+        ...(options.gid !== undefined ? { gid: options.gid } : {}),
       },
       (error, stdout, stderr) => {
         if (error && typeof error.code !== 'number') {
@@ -73,9 +99,18 @@ export function runCli(args: readonly string[], options: RunOptions): Promise<Cl
 export async function runInProcess(args: readonly string[], options: RunOptions): Promise<CliResult> {
   let stdout = '';
   let stderr = '';
+  const typing = options.typed === undefined ? undefined : typingStdin(options.typed);
+  const tty = options.tty === true || typing !== undefined;
   const code = await main(args, {
     stdout: { write: (s: string) => (stdout += s) },
-    stderr: { write: (s: string) => (stderr += s) },
+    stderr: {
+      write: (s: string) => {
+        stderr += s;
+        if (typing && /confirm/i.test(s)) setImmediate(typing.next);
+      },
+      ...(tty ? { isTTY: true } : {}),
+    },
+    ...(typing ? { stdin: typing.stdin } : {}),
     env: environment(options),
     home: options.home,
     cwd: options.cwd ?? options.home,

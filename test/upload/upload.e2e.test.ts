@@ -5,8 +5,10 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Emulator, startEmulator } from '@cytorx/emulator';
+import { compressRle, rleEncode } from '@cytorx/writers';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runCli, runInProcess } from '../cli/run-cli.js';
+import { collection, feature, square, writeJson as writeJsonIn } from './helpers.js';
 
 let emu: Emulator;
 let home: string;
@@ -56,33 +58,7 @@ const cli = (args: string[]) =>
 const bin = (args: string[]) =>
   runCli(['upload', '--project', String(project), ...args], { env, home, timeoutMs: 60_000 });
 const mine = (image: number) => emu.dataset.annotations.filter((a) => a.image === image && a.user === me);
-const square = (x: number, y: number, s: number) => ({
-  type: 'Polygon',
-  coordinates: [
-    [
-      [x, y],
-      [x + s, y],
-      [x + s, y + s],
-      [x, y + s],
-      [x, y],
-    ],
-  ],
-});
-let n = 0;
-function writeJson(name: string, value: unknown): string {
-  const dir = join(home, `case-${n++}`);
-  mkdirSync(dir, { recursive: true });
-  const path = join(dir, name);
-  writeFileSync(path, JSON.stringify(value));
-  return path;
-}
-const collection = (features: unknown[]) => ({ type: 'FeatureCollection', features });
-const feature = (geometry: unknown, properties: Record<string, unknown>, id?: number) => ({
-  type: 'Feature',
-  ...(id === undefined ? {} : { id }),
-  geometry,
-  properties,
-});
+const writeJson = (name: string, value: unknown): string => writeJsonIn(home, name, value);
 
 describe('cytorx upload', () => {
   it('--dry-run (built binary) prints the plan and sends no write', async () => {
@@ -168,7 +144,7 @@ describe('cytorx upload', () => {
     },
   );
 
-  it('reads a folder of {imageId}.geojson and a COCO file with classes.json (RLE refused)', async () => {
+  it('reads a folder of {imageId}.geojson and a COCO file with classes.json (RLE vectorised, a broken RLE refused)', async () => {
     const [a, b] = [images[2]!, images[3]!];
     const dir = join(home, 'export-geojson');
     mkdirSync(dir, { recursive: true });
@@ -187,6 +163,9 @@ describe('cytorx upload', () => {
     expect(mine(a).length - beforeA).toBe(1);
     expect(mine(b).length - beforeB).toBe(1);
 
+    // A 30 x 20 px rectangle at (600, 700) as a COCO RLE of the whole image.
+    const box = new Uint8Array(2000 * 1500);
+    for (let y = 700; y < 720; y++) box.fill(1, y * 2000 + 600, y * 2000 + 630);
     const classes = writeJson('classes.json', {
       background: 0,
       unlabeled: 255,
@@ -211,6 +190,13 @@ describe('cytorx upload', () => {
           iscrowd: 1,
         },
         { id: 3, image_id: b, category_id: 7, segmentation: [[10, 10, 50, 10, 50, 50]], iscrowd: 0 },
+        {
+          id: 4,
+          image_id: b,
+          category_id: 1,
+          segmentation: compressRle(rleEncode(box, 2000, 1500)),
+          iscrowd: 0,
+        },
       ],
     });
     const r = await cli(['--from', coco, '--classes', classes, '--json']);
@@ -222,31 +208,41 @@ describe('cytorx upload', () => {
       annotationId?: number;
     }[];
     expect(rows.find((x) => x.label === 'annotations.json#ann 1')?.status).toBe('created');
-    expect(rows.find((x) => x.label === 'annotations.json#ann 2')?.reason).toMatch(/RLE/);
+    expect(rows.find((x) => x.label === 'annotations.json#ann 2')?.reason).toMatch(
+      /unreadable RLE counts: RLE string ends inside a value/,
+    );
     expect(rows.find((x) => x.label === 'annotations.json#ann 3')?.reason).toMatch(/unknown class_id 7/);
-    const created = emu.dataset.annotations.find((x) => x.id === rows[rows.length - 1]!.annotationId);
+    const created = emu.dataset.annotations.find(
+      (x) => x.id === rows.find((r) => r.label === 'annotations.json#ann 1')!.annotationId,
+    );
     expect(created?.terms.map((t) => t.term)).toEqual([terms[2]!.id]);
+    const rle = emu.dataset.annotations.find(
+      (x) => x.id === rows.find((r) => r.label === 'annotations.json#ann 4')!.annotationId,
+    );
+    // Cytomine frame: y' = 1500 - y.
+    expect(rle?.location).toBe('POLYGON ((600 780, 630 780, 630 800, 600 800, 600 780))');
   });
 
-  it("--replace deletes this user's annotations with the same terms first (listed in the plan)", async () => {
+  it('--replace --replace-from deletes the earlier upload first (listed in the plan)', async () => {
     const image = images[3]!;
     const t = terms[3]!;
     const first = writeJson('a.geojson', collection([feature(square(600, 600, 30), { class_name: t.name })]));
     expect((await cli(['--from', first, '--image', String(image)])).code).toBe(0);
     const old = mine(image).filter((a) => a.terms.some((x) => x.term === t.id));
-    expect(old.length).toBeGreaterThan(0);
+    expect(old).toHaveLength(1);
     const second = writeJson(
       'b.geojson',
       collection([feature(square(700, 600, 30), { class_name: t.name })]),
     );
-    const dry = await cli(['--from', second, '--image', String(image), '--replace', '--dry-run']);
-    expect(dry.stderr).toMatch(new RegExp(`delete ${old.length},`));
-    expect(dry.stderr).toContain(`delete ${old[0]!.id}: --replace`);
-    const r = await cli(['--from', second, '--image', String(image), '--replace']);
+    const replace = ['--replace', '--replace-from', `${first}.cytorx-ledger.jsonl`];
+    const dry = await cli(['--from', second, '--image', String(image), ...replace, '--dry-run']);
+    expect(dry.stderr).toMatch(/delete 1,/);
+    expect(dry.stderr).toContain(`delete ${old[0]!.id}: --replace (created by an upload: ledger a.geojson`);
+    const r = await cli(['--from', second, '--image', String(image), ...replace]);
     expect(r.code).toBe(0);
     const now = mine(image).filter((a) => a.terms.some((x) => x.term === t.id));
     expect(now).toHaveLength(1);
-    expect(old.some((a) => now[0]!.id === a.id)).toBe(false);
+    expect(now[0]!.id).not.toBe(old[0]!.id);
   });
 
   it('with 20% injected failures, at most one rerun ends with exactly one annotation per feature', async () => {

@@ -6,6 +6,15 @@ import type { TextSink } from './output.js';
 /** How progress is shown: a live bar, one JSON event per line, or nothing. */
 export type ProgressMode = 'bar' | 'json' | 'none';
 
+/**
+ * The mode of a `--progress auto|json|none` option: `auto` is a bar when stderr is a terminal,
+ * else nothing.
+ */
+export function progressMode(option: 'auto' | 'json' | 'none', stderr: TextSink): ProgressMode {
+  if (option === 'json' || option === 'none') return option;
+  return (stderr as { isTTY?: boolean }).isTTY === true ? 'bar' : 'none';
+}
+
 /** Consumes export events and shows them; `finish()` clears the bar. */
 export interface ProgressView {
   onEvent(e: ExportEvent): void;

@@ -9,6 +9,11 @@ export interface CliIo {
   stdout?: TextSink;
   /** Messages go here (default `process.stderr`). */
   stderr?: TextSink;
+  /**
+   * Where a typed confirmation is read from, only when it is a terminal (`isTTY`), e.g.
+   * `upload --replace-scope user-terms` (default `process.stdin`).
+   */
+  stdin?: NodeJS.ReadableStream & { isTTY?: boolean };
   /** Environment (default `process.env`): `CYTOMINE_*`, `XDG_CONFIG_HOME`. */
   env?: Readonly<Record<string, string | undefined>>;
   /** Home directory for the default config file (default `os.homedir()`). */
@@ -26,6 +31,7 @@ export interface CliIo {
 export interface ResolvedIo {
   stdout: TextSink;
   stderr: TextSink;
+  stdin: NodeJS.ReadableStream & { isTTY?: boolean };
   env: Readonly<Record<string, string | undefined>>;
   home: string | undefined;
   cwd: string;
@@ -37,6 +43,7 @@ export function resolveIo(io: CliIo = {}): ResolvedIo {
   return {
     stdout: io.stdout ?? process.stdout,
     stderr: io.stderr ?? process.stderr,
+    stdin: io.stdin ?? process.stdin,
     env: io.env ?? process.env,
     home: io.home,
     cwd: io.cwd ?? process.cwd(),

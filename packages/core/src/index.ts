@@ -109,7 +109,16 @@ export {
 } from './upload/batch-response.js';
 export { type CreateAnnotationsOptions, contentKey, createAnnotations } from './upload/create-annotations.js';
 export { type DeleteAnnotationsOptions, deleteAnnotations } from './upload/delete-annotations.js';
-export { type LedgerEntry, type LedgerRecord, openLedger, type UploadLedger } from './upload/ledger.js';
+export {
+  type LedgerEntry,
+  type LedgerRecord,
+  type LedgerTarget,
+  ledgerTargetKey,
+  type OpenLedgerOptions,
+  openLedger,
+  type UploadLedger,
+} from './upload/ledger.js';
+export type { ReplaceOptions, ReplaceScope, SparedAnnotation } from './upload/plan-replace.js';
 export {
   type PlanRefusal,
   type PlanUploadOptions,
@@ -123,8 +132,25 @@ export {
   type PrepareGeometryOptions,
   prepareGeometry,
 } from './upload/prepare-geometry.js';
-export { readUploadSource, type SourceFeature, type UploadSource } from './upload/read-upload-source.js';
+export {
+  readCocoFeatures,
+  readUploadSource,
+  type SourceFeature,
+  type UploadSource,
+} from './upload/read-upload-source.js';
 export { type RunUploadOptions, runUpload } from './upload/run-upload.js';
 export type { DeleteItem, UpdateItem, UploadItem, UploadResult, UploadStatus } from './upload/types.js';
 export { type UpdateAnnotationsOptions, updateAnnotations } from './upload/update-annotations.js';
+export type { UploadEvent } from './upload/upload-event.js';
 export type { UploadSessionOptions } from './upload/upload-session.js';
+export {
+  planRows,
+  type UploadCounts,
+  type UploadReportRow,
+  type UploadSummary,
+  UploadTally,
+  uploadError,
+} from './upload/upload-summary.js';
+export { type UploadTarget, uploadTarget } from './upload/upload-target.js';
+export { type MaskRegion, MaskVectorizer, type VectorizeOptions } from './vectorize/mask-vectorizer.js';
+export { vectorizeMask } from './vectorize/vectorize-mask.js';

@@ -47,6 +47,14 @@ describe('emulator validity', () => {
       'Self-intersection between polygons',
     ],
     ['MULTIPOLYGON (((0 0, 10 0, 10 10, 0 10, 0 0)), ((2 2, 3 2, 3 3, 2 2)))', 'Nested shells'],
+    // Parts touching at two corners (a C and a square in its mouth's corners) are valid in JTS.
+    ['MULTIPOLYGON (((0 2, 0 1, 1 1, 1 2, 0 2)), ((1 1, 1 0, 3 0, 3 3, 1 3, 1 2, 2 2, 2 1, 1 1)))', null],
+    ['POLYGON ((0 0, 4 0, 4 4, 0 4, 0 0), (0 2, 2 0, 4 2, 2 4, 0 2))', 'Self-intersection'],
+    // An island in a lake touching the shore at its four corners: valid in JTS.
+    [
+      'MULTIPOLYGON (((1 1, 2 1, 2 2, 1 2, 1 1)), ((-1 -1, 4 -1, 4 4, -1 4, -1 -1), (1 0, 1 1, 0 1, 0 2, 1 2, 1 3, 2 3, 2 2, 3 2, 3 1, 2 1, 2 0, 1 0)))',
+      null,
+    ],
     ['LINESTRING (1 1, 1 1)', 'Too few distinct points in geometry component'],
   ])('%s -> %s', (wkt, reason) => {
     expect(invalidReason(parseWkt(wkt))).toBe(reason);

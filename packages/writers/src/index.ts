@@ -47,6 +47,8 @@ export {
   type ResolveWriterOptions,
   resolveWriter,
 } from './registry/resolve-writer.js';
+export type { PredictionOptions } from './vectorize/prediction-options.js';
+export { type PredictionSource, readPredictions } from './vectorize/read-predictions.js';
 export { type WriterDoneEvent, type WriterEvent, type WriteToOptions, writeTo } from './write-to.js';
 export type { Logger, Writer, WriterContext, WriterFactory, WriterSummary } from './writer.js';
 export {

@@ -5,7 +5,7 @@ import type { ExportFormat, ExportSummary, Writer } from '@cytorx/writers';
 import { type CommandContext, defineCommand, type GlobalArgs } from '../context.js';
 import { UsageError } from '../exit-codes.js';
 import {
-  type ProgressMode,
+  progressMode,
   progressView,
   skippedByStage,
   splitAssignmentNote,
@@ -186,15 +186,7 @@ export const exportCommand = defineCommand({
         throw e;
       }
     }
-    const mode: ProgressMode =
-      args.progress === 'json'
-        ? 'json'
-        : args.progress === 'none'
-          ? 'none'
-          : (ctx.io.stderr as { isTTY?: boolean }).isTTY === true
-            ? 'bar'
-            : 'none';
-    const view = progressView(mode, ctx.io);
+    const view = progressView(progressMode(args.progress, ctx.io.stderr), ctx.io);
     const started = performance.now();
     let summary: ExportSummary | undefined;
     const masks: string[] = [];

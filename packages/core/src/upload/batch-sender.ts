@@ -65,10 +65,18 @@ export class BatchSender {
   private readonly maxAttempts: number;
   private readonly settleMs: number;
 
-  constructor(session: UploadSession, maxAttempts: number, settleMs = 1000) {
+  private readonly onBatch: ((items: number) => void) | undefined;
+
+  constructor(
+    session: UploadSession,
+    maxAttempts: number,
+    settleMs = 1000,
+    onBatch?: (items: number) => void,
+  ) {
     this.session = session;
     this.maxAttempts = maxAttempts;
     this.settleMs = settleMs;
+    this.onBatch = onBatch;
   }
 
   /** Sends one batch; resolves with one result per item. Rejects only on fatal errors. */
@@ -115,6 +123,7 @@ export class BatchSender {
   }
 
   private async post(sending: ReadyItem[]): Promise<Answer> {
+    this.onBatch?.(sending.length);
     try {
       const body = await lastValueFrom(
         this.session.client.request('POST', '/api/annotation.json', {

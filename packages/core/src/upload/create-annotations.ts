@@ -42,6 +42,8 @@ export interface CreateAnnotationsOptions extends UploadSessionOptions {
    * write still in progress on the server is seen by the listing (default 1000 ms).
    */
   settleMs?: number;
+  /** Called each time a batch POST is sent, with its number of items (for progress displays). */
+  onBatch?: (items: number) => void;
 }
 
 /**
@@ -108,7 +110,12 @@ export function createAnnotations(
       const abort = new AbortController();
       const signal = options.signal ? AbortSignal.any([options.signal, abort.signal]) : abort.signal;
       const session = new UploadSession(client, options, signal);
-      const sender = new BatchSender(session, options.maxAttempts ?? 5, options.settleMs ?? 1000);
+      const sender = new BatchSender(
+        session,
+        options.maxAttempts ?? 5,
+        options.settleMs ?? 1000,
+        options.onBatch,
+      );
       const seen = new Map<string, number>();
       const prepare = async (item: UploadItem): Promise<ReadyItem | UploadResult> => {
         const hash = contentKey(item, frame);

@@ -13,11 +13,46 @@ export interface LedgerEntry {
   terms?: number[];
 }
 
-/** One line of the ledger file. */
-export type LedgerRecord =
+/**
+ * Where an upload goes: server, project and the user the keys belong to. A ledger entry is
+ * proof of upload only for the target it was recorded for.
+ */
+export interface LedgerTarget {
+  /** Server base URL (compared after {@link ledgerTargetKey} normalises it). */
+  host: string;
+  project: number;
+  /** Id of the user the upload authenticates as. */
+  user: number;
+}
+
+/** One line of the ledger file; `target` is the {@link ledgerTargetKey} of its target. */
+export type LedgerRecord = { target?: string } & (
   | { op: 'pending'; key: string; image: number; t: number }
   | ({ op: 'created'; t: number } & LedgerEntry)
-  | { op: 'deleted'; id: number; t: number };
+  | { op: 'deleted'; id: number; t: number }
+);
+
+/**
+ * The key of a target in ledger lines: the normalised host (lower-case scheme and host, no
+ * trailing slash, path prefix kept), project and user, e.g.
+ * `https://cytomine.example.org project 12 user 5`.
+ * @param target - Host, project and user.
+ * @example
+ * ```ts
+ * import { ledgerTargetKey } from '@cytorx/core';
+ * ledgerTargetKey({ host: 'HTTPS://Example.org/', project: 12, user: 5 }); // 'https://example.org project 12 user 5'
+ * ```
+ */
+export function ledgerTargetKey(target: LedgerTarget): string {
+  let host = target.host.trim();
+  try {
+    const url = new URL(host);
+    host = `${url.protocol}//${url.host}${url.pathname}`;
+  } catch {
+    // not a URL: kept as given
+  }
+  return `${host.replace(/\/+$/, '')} project ${target.project} user ${target.user}`;
+}
 
 /**
  * The record of what an upload has done, so that a rerun creates only what is missing.
@@ -30,6 +65,13 @@ export type LedgerRecord =
 export interface UploadLedger {
   /** The file, or `undefined` for an in-memory ledger. */
   readonly path: string | undefined;
+  /** The target whose section this ledger reads and writes (`undefined`: lines without target). */
+  readonly target: LedgerTarget | undefined;
+  /**
+   * The other sections of the file: lines recorded for other targets (or, for a targeted
+   * ledger, by an older cytorx without a target), never taken as proof of upload here.
+   */
+  others(): Array<{ target: string; created: number }>;
   /** The created entry for this key, if any. */
   created(key: string): LedgerEntry | undefined;
   /** True when this key was sent but its outcome was never recorded. */
@@ -47,18 +89,28 @@ export interface UploadLedger {
 
 class Ledger implements UploadLedger {
   readonly path: string | undefined;
+  readonly target: LedgerTarget | undefined;
+  private readonly targetKey: string | undefined;
+  private readonly foreign = new Map<string, number>();
   private readonly byKey = new Map<string, LedgerEntry>();
   private readonly byId = new Map<number, string>();
   private readonly pending = new Set<string>();
   private fd: number | undefined;
   private closed = false;
 
-  constructor(path: string | undefined, readOnly: boolean) {
+  constructor(path: string | undefined, readOnly: boolean, target: LedgerTarget | undefined) {
     this.path = path;
+    this.target = target;
+    this.targetKey = target === undefined ? undefined : ledgerTargetKey(target);
     if (path === undefined) return;
     let needsNewline = false;
     if (existsSync(path)) {
-      const text = readFileSync(path, 'utf8');
+      let text: string;
+      try {
+        text = readFileSync(path, 'utf8');
+      } catch (cause) {
+        throw new ConfigError(`cannot read the upload ledger ${path}: ${reason(cause)}`, { cause });
+      }
       needsNewline = text.length > 0 && !text.endsWith('\n');
       for (const line of text.split('\n')) this.load(line);
     }
@@ -66,7 +118,9 @@ class Ledger implements UploadLedger {
     try {
       this.fd = openSync(path, 'a');
     } catch (cause) {
-      throw new ConfigError(`cannot open the upload ledger ${path} for appending`, { cause });
+      throw new ConfigError(`cannot open the upload ledger ${path} for appending: ${reason(cause)}`, {
+        cause,
+      });
     }
     if (needsNewline) writeSync(this.fd, '\n');
   }
@@ -78,6 +132,14 @@ class Ledger implements UploadLedger {
       r = JSON.parse(line) as typeof r;
     } catch {
       return; // a line cut short by a crash: its batch is still pending
+    }
+    const target = typeof r.target === 'string' ? r.target : undefined;
+    if (target !== this.targetKey) {
+      if (r.op === 'created') {
+        const name = target ?? '(no target: written by an older cytorx)';
+        this.foreign.set(name, (this.foreign.get(name) ?? 0) + 1);
+      }
+      return;
     }
     this.apply(r as LedgerRecord);
   }
@@ -106,7 +168,8 @@ class Ledger implements UploadLedger {
     if (records.length === 0) return;
     for (const r of records) this.apply(r);
     if (this.fd === undefined) return;
-    writeSync(this.fd, `${records.map((r) => JSON.stringify(r)).join('\n')}\n`);
+    const target = this.targetKey === undefined ? {} : { target: this.targetKey };
+    writeSync(this.fd, `${records.map((r) => JSON.stringify({ ...target, ...r })).join('\n')}\n`);
     fsyncSync(this.fd);
   }
 
@@ -121,6 +184,9 @@ class Ledger implements UploadLedger {
   }
   entries(): LedgerEntry[] {
     return [...this.byKey.values()];
+  }
+  others(): Array<{ target: string; created: number }> {
+    return [...this.foreign].map(([target, created]) => ({ target, created }));
   }
   markPending(items: ReadonlyArray<{ key: string; image: number }>): void {
     const t = Date.now();
@@ -141,23 +207,42 @@ class Ledger implements UploadLedger {
   }
 }
 
+function reason(error: unknown): string {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' ? code : error instanceof Error ? error.message : String(error);
+}
+
+/** Options of {@link openLedger}. */
+export interface OpenLedgerOptions {
+  /** Read the file but never write it (marks stay in memory), e.g. for a dry run. Default false. */
+  readOnly?: boolean;
+  /**
+   * The section to use: only lines recorded for this target count, and new lines are
+   * recorded for it. Default: none (lines without a target, as library callers wrote them).
+   */
+  target?: LedgerTarget;
+}
+
 /**
- * Opens (or creates) an upload ledger file, reading back what earlier runs recorded. Lines
- * cut short by a crash are ignored. Without a path, the ledger lives in memory (it still
+ * Opens (or creates) an upload ledger file, reading back what earlier runs recorded for the
+ * target. One file holds one section per target (host, project, user): an entry recorded for
+ * another server, project or user is never taken as proof of upload (see `others()`).
+ * Lines cut short by a crash are ignored. Without a path, the ledger lives in memory (it still
  * protects one run against duplicates when a batch fails).
  * @param path - JSON-lines file; created when missing. Default: in memory.
- * @param options - `readOnly` (default false): read the file but never write it (marks stay
- *   in memory), e.g. for a dry run.
+ * @param options - See {@link OpenLedgerOptions}; defaults: `readOnly` false, no target.
  * @returns The ledger; call `close()` when done.
- * @throws ConfigError (`CYTORX_CONFIG`) when the file cannot be opened for appending.
+ * @throws ConfigError (`CYTORX_CONFIG`) when the file cannot be read, or opened for appending
+ *   (the message names the path and the system error code, e.g. `EACCES`).
  * @example
  * ```ts
  * import { openLedger } from '@cytorx/core';
- * const ledger = openLedger('predictions.geojson.cytorx-ledger.jsonl');
+ * const target = { host: 'https://cytomine.example.org', project: 12, user: 5 };
+ * const ledger = openLedger('predictions.geojson.cytorx-ledger.jsonl', { target });
  * ledger.created('feature-17')?.id;
  * ledger.close();
  * ```
  */
-export function openLedger(path?: string, options: { readOnly?: boolean } = {}): UploadLedger {
-  return new Ledger(path, options.readOnly ?? false);
+export function openLedger(path?: string, options: OpenLedgerOptions = {}): UploadLedger {
+  return new Ledger(path, options.readOnly ?? false, options.target);
 }

@@ -1,13 +1,13 @@
 import { firstValueFrom, lastValueFrom, toArray } from 'rxjs';
 import type { CytomineClient } from '../client/types.js';
 import type { ClassMapping, Frame } from '../pipeline/types.js';
-import { listAnnotations } from '../resources/annotations.js';
 import { currentUser } from '../resources/current-user.js';
 import { listImages } from '../resources/images.js';
 import { listTerms } from '../resources/terms.js';
 import type { ImageInstance, Term } from '../resources/types.js';
 import { contentKey } from './create-annotations.js';
 import type { UploadLedger } from './ledger.js';
+import { planReplace, type ReplaceOptions, type SparedAnnotation } from './plan-replace.js';
 import { prepareGeometry } from './prepare-geometry.js';
 import type { SourceFeature } from './read-upload-source.js';
 import type { DeleteItem, UpdateItem, UploadItem } from './types.js';
@@ -32,6 +32,8 @@ export interface UploadPlan {
   /** Already uploaded and unchanged (ledger). */
   skip: Array<{ label: string; annotationId: number }>;
   refused: PlanRefusal[];
+  /** `--replace` candidates the server check spared (absent, another user's, edited terms...). */
+  spared: SparedAnnotation[];
 }
 
 /** Options of {@link planUpload}. */
@@ -42,10 +44,21 @@ export interface PlanUploadOptions {
   classes?: ClassMapping;
   /** Frame of the features' coordinates (default `'image'`). */
   frame?: Frame;
+  /** The ledger of this input, opened for this target (see `openLedger`). */
   ledger: UploadLedger;
-  /** Delete this user's annotations with the same terms on the target images first (default false). */
-  replace?: boolean;
-  /** Vertex cap used by the geometry check (default 2000). */
+  /**
+   * Delete earlier uploads on the input's images first (see {@link ReplaceOptions}; default:
+   * no deletion). Only annotations an upload created unless `scope` is `'user-terms'`.
+   */
+  replace?: ReplaceOptions;
+  /**
+   * Images the input covers even where it has no feature (e.g. an empty mask): `replace`
+   * applies to them too. Default: the images of the features.
+   */
+  images?: readonly number[];
+  /** Id of the user the client authenticates as (default: fetched first, alone). */
+  userId?: number;
+  /** Vertex cap used by the geometry check (default 2000; 0: none). */
   maxVertices?: number;
   signal?: AbortSignal;
 }
@@ -83,8 +96,9 @@ const sameTerms = (a: readonly number[] | undefined, b: readonly number[]): bool
  * the project) and terms (`term_ids`, or `class_id` through `classes`, or `class_name` as a
  * term name of the project's ontology), checks its geometry as the upload will, consults the
  * ledger (unchanged features are skipped; changed geometry is an update; changed terms are a
- * delete plus a create) and, with `replace`, lists this user's annotations with the same
- * terms on the target images (except those the ledger records for this input) for deletion.
+ * delete plus a create) and, with `replace`, plans the deletion of earlier uploads on the
+ * input's images (see {@link ReplaceOptions}), each checked against the server. The current
+ * user is fetched first and alone (unless known), so wrong keys fail on one request.
  * @param client - A client from `createClient`.
  * @param options - See {@link PlanUploadOptions}.
  * @returns The plan: `create`, `update`, `delete`, `skip`, `refused` (with reasons).
@@ -99,8 +113,10 @@ const sameTerms = (a: readonly number[] | undefined, b: readonly number[]): bool
  */
 export async function planUpload(client: CytomineClient, options: PlanUploadOptions): Promise<UploadPlan> {
   const frame = options.frame ?? 'image';
-  const [user, terms, images] = await Promise.all([
-    firstValueFrom(currentUser(client)),
+  // The user first and alone: wrong keys fail on this one request.
+  const userId =
+    options.userId ?? options.ledger.target?.user ?? (await firstValueFrom(currentUser(client))).id;
+  const [terms, images] = await Promise.all([
     lastValueFrom(listTerms(client, { project: options.project }).pipe(toArray())),
     lastValueFrom(listImages(client, options.project).pipe(toArray())),
   ]);
@@ -112,17 +128,19 @@ export async function planUpload(client: CytomineClient, options: PlanUploadOpti
   const projectImages = new Map(images.map((i) => [i.id, i]));
   const plan: UploadPlan = {
     project: options.project,
-    userId: user.id,
+    userId,
     images: new Map(),
     create: [],
     update: [],
     delete: [],
     skip: [],
     refused: [],
+    spared: [],
   };
   const ledger = options.ledger;
   const seen = new Map<string, number>();
   const termsByImage = new Map<number, Set<number>>();
+  const keys = new Set<string>();
   for (const f of options.features) {
     const refuse = (reason: string): void => {
       plan.refused.push({ label: f.label, reason });
@@ -158,6 +176,7 @@ export async function planUpload(client: CytomineClient, options: PlanUploadOpti
     const n = (seen.get(base) ?? 0) + 1;
     seen.set(base, n);
     item.key = n === 1 ? base : `${base}#${n}`;
+    keys.add(item.key);
     const done = ledger.created(item.key);
     const terms = termsByImage.get(image.id) ?? new Set<number>();
     termsByImage.set(image.id, terms);
@@ -182,26 +201,26 @@ export async function planUpload(client: CytomineClient, options: PlanUploadOpti
     }
   }
   if (options.replace) {
-    const planned = new Set(plan.delete.map((d) => d.annotationId));
-    for (const [imageId, terms] of termsByImage) {
-      if (terms.size === 0) continue;
-      const existing = await lastValueFrom(
-        listAnnotations(
-          client,
-          { image: imageId, users: [user.id], terms: [...terms], showWKT: false, showTerm: true },
-          options.signal ? { signal: options.signal } : {},
-        ).pipe(toArray()),
-      );
-      for (const a of existing) {
-        if (ledger.owns(a.id) || planned.has(a.id)) continue;
-        planned.add(a.id);
-        plan.delete.push({
-          annotationId: a.id,
-          label: `annotation ${a.id} (image ${imageId})`,
-          reason: '--replace',
-        });
-      }
-    }
+    const inputImages = new Set([...termsByImage.keys()]);
+    for (const id of options.images ?? []) if (projectImages.has(id)) inputImages.add(id);
+    const replaced = await planReplace({
+      client,
+      project: options.project,
+      userId,
+      ledger,
+      options: options.replace,
+      images: inputImages,
+      termsByImage,
+      keys,
+      taken: new Set([
+        ...plan.skip.map((x) => x.annotationId),
+        ...plan.update.map((x) => x.annotationId),
+        ...plan.delete.map((x) => x.annotationId),
+      ]),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    plan.delete.push(...replaced.delete);
+    plan.spared.push(...replaced.spared);
   }
   return plan;
 }

@@ -17,7 +17,7 @@ export interface ImageSize {
 export interface PrepareGeometryOptions {
   /** Frame of the input geometry (default `'image'`: top-left origin, y down). */
   frame?: Frame;
-  /** Vertex cap for polygons: above it they are simplified (default 5000). */
+  /** Vertex cap for polygons: above it they are simplified (default 5000; 0: no cap). */
   maxVertices?: number;
   /** Repair invalid polygons with the even-odd rule; false refuses them (default true). */
   repair?: boolean;
@@ -128,7 +128,7 @@ function checkPolygons(
     notes.push('clipped to the image');
   }
   const before = countVertices(current);
-  if (before > maxVertices) {
+  if (maxVertices > 0 && before > maxVertices) {
     let simplified = simplifyToCap(current, maxVertices);
     if (simplified !== undefined) {
       // Simplification can make rings cross: repair again, and give up if that breaks the cap.

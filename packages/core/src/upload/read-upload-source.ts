@@ -21,10 +21,12 @@ export interface SourceFeature {
   problem?: string;
 }
 
-/** What {@link readUploadSource} found. */
+/** What {@link readUploadSource} (or `readPredictions` of @cytorx/writers) found. */
 export interface UploadSource {
-  kind: 'geojson' | 'folder' | 'coco';
+  kind: 'geojson' | 'folder' | 'coco' | 'masks';
   features: SourceFeature[];
+  /** Images the input covers, even those with no feature (e.g. an empty mask), ascending. */
+  images?: number[];
 }
 
 const GEOMETRY_TYPES = new Set([
@@ -99,7 +101,20 @@ function cocoPolygon(segmentation: unknown): Geometry | undefined {
     : { type: 'MultiPolygon', coordinates: parts };
 }
 
-function cocoFeatures(doc: Record<string, unknown>, file: string): SourceFeature[] {
+/**
+ * The features of a parsed COCO document, one per annotation in order: polygon segmentations
+ * become (Multi)Polygons in the COCO image's pixels, `category_id` the class (its name the
+ * class name), `image_id` the image; an RLE segmentation is reported as a `problem` (the
+ * writers' `readPredictions` vectorises it).
+ * @param doc - The parsed JSON (with `images`, `annotations`, `categories`).
+ * @param file - Its name, for labels (`file#ann 7`).
+ * @example
+ * ```ts
+ * import { readCocoFeatures } from '@cytorx/core';
+ * const features = readCocoFeatures(JSON.parse(text), 'annotations.json');
+ * ```
+ */
+export function readCocoFeatures(doc: Record<string, unknown>, file: string): SourceFeature[] {
   const categories = new Map<number, string>();
   for (const c of Array.isArray(doc.categories) ? doc.categories : []) {
     if (isRecord(c) && typeof c.id === 'number' && typeof c.name === 'string') categories.set(c.id, c.name);
@@ -177,7 +192,7 @@ export async function readUploadSource(
   const doc = await parse(path);
   const file = basename(path);
   if (isRecord(doc) && Array.isArray(doc.images) && Array.isArray(doc.annotations)) {
-    return { kind: 'coco', features: cocoFeatures(doc, file) };
+    return { kind: 'coco', features: readCocoFeatures(doc, file) };
   }
   return { kind: 'geojson', features: geoJsonFeatures(doc, file, options.imageId) };
 }

@@ -34,7 +34,9 @@ export function invalidReason(g: Geometry): string | null {
       const shells = g.polygons.filter((p) => p.length > 0).map((p) => p[0]!);
       for (let i = 0; i < shells.length; i++) {
         for (let j = i + 1; j < shells.length; j++) {
-          if (ringsCross(shells[i]!, shells[j]!)) return 'Self-intersection between polygons';
+          // JTS: elements of a MultiPolygon may touch at any finite number of points.
+          if (ringsCross(shells[i]!, shells[j]!, Number.POSITIVE_INFINITY))
+            return 'Self-intersection between polygons';
           const a = g.polygons[i]!;
           const b = g.polygons[j]!;
           if (nestedIn(shells[i]!, b) || nestedIn(shells[j]!, a)) return 'Nested shells';
@@ -79,16 +81,21 @@ function polygonReason(rings: Coords[]): string | null {
   return null;
 }
 
-/** True when some vertex of `ring` lies strictly inside the polygon `rings` (outside its holes). */
+/**
+ * True when `ring` lies inside the polygon `rings` (inside its shell, outside its holes),
+ * judged at the first vertex or edge midpoint of `ring` that is on none of its rings (a shell
+ * may touch the other polygon's rings at points, as JTS allows).
+ */
 function nestedIn(ring: Coords, rings: Coords[]): boolean {
   for (let i = 0; i + 3 < ring.length; i += 2) {
-    const x = ring[i]!;
-    const y = ring[i + 1]!;
-    const inShell = pointInRing(x, y, rings[0]!);
-    if (inShell === 0) continue; // on the boundary: try another vertex
-    if (inShell < 0) return false;
-    for (let h = 1; h < rings.length; h++) if (pointInRing(x, y, rings[h]!) > 0) return false;
-    return true;
+    for (const [x, y] of [
+      [ring[i]!, ring[i + 1]!],
+      [(ring[i]! + ring[i + 2]!) / 2, (ring[i + 1]! + ring[i + 3]!) / 2],
+    ] as const) {
+      const sides = rings.map((r) => pointInRing(x, y, r));
+      if (sides.includes(0)) continue; // on a boundary: try another point
+      return sides[0]! > 0 && sides.slice(1).every((side) => side < 0);
+    }
   }
   return false;
 }
@@ -195,7 +202,7 @@ function ringSelfIntersects(r: Coords): boolean {
   return false;
 }
 
-function ringsCross(r: Coords, s: Coords): boolean {
+function ringsCross(r: Coords, s: Coords, maxTouches = 4): boolean {
   const ri = sortedSegments(r);
   const si = sortedSegments(s);
   let touches = 0;
@@ -214,5 +221,5 @@ function ringsCross(r: Coords, s: Coords): boolean {
   }
   // A single touching point is allowed; touching along several points (counted per segment pair,
   // a shared vertex gives up to 4) may disconnect the interior, so refuse many touches.
-  return touches > 4;
+  return touches > maxTouches;
 }
