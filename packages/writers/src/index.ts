@@ -27,7 +27,7 @@ export type {
   ExportSummary,
   ExportWriterReport,
 } from './export/export-types.js';
-export { parseShard, type Shard, shardOf } from './export/shard.js';
+export { parseShard, type Shard, shardImages, shardOf } from './export/shard.js';
 export { zoomFor } from './export/zoom-for.js';
 export { type AtomicFile, createOutputDir, isTemporaryName, type OutputDir } from './fs/output-dir.js';
 export { safeSegment } from './fs/safe-name.js';

@@ -5,7 +5,8 @@ import { defineCommand } from '../context.js';
 export const cocoMergeCommand = defineCommand({
   command: 'coco-merge <inputs..>',
   options: [],
-  describe: 'merge COCO files (e.g. of `export --shard I/N` runs) into one; categories must agree',
+  describe:
+    'merge COCO files (e.g. of `export --shard I/N` runs) into one; categories must agree. Export shards (their manifest.json) must be every shard 0..N-1 of one image set, each complete and given once',
   builder: (y) =>
     y
       .positional('inputs', {

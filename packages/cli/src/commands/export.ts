@@ -114,10 +114,20 @@ export const exportCommand = defineCommand({
         describe:
           'worker threads running the image jobs (0 = all in the main thread, which always lists the annotations; default: from 4 cores on, one per extra core, at most --concurrency; else 0). Same files either way',
       })
-      .option('resume', { type: 'boolean', describe: 'continue an interrupted export in --out' })
+      .option('resume', {
+        type: 'boolean',
+        describe:
+          'continue an interrupted export in --out; refused (naming what differs) when it was made with another host, project, filters or options',
+      })
+      .option('overwrite', {
+        type: 'boolean',
+        describe:
+          'replace the export in --out: remove the files its manifest.json records, then export (other files are never removed). Without it, a non-empty --out that holds no export, or one with other options, is refused',
+      })
       .option('shard', {
         type: 'string',
-        describe: 'export shard I/N of the images (stable partition by image id)',
+        describe:
+          'export shard I of N (I counts from 0: 0/4 .. 3/4): the selected images sorted by id, image of rank r in shard r mod N, so shard sizes differ by at most one. The manifest records the image set; coco-merge refuses shards cut from different sets, overlapping or missing',
       })
       .option('progress', {
         choices: ['auto', 'json', 'none'] as const,
@@ -125,6 +135,7 @@ export const exportCommand = defineCommand({
         describe: 'auto: a bar on stderr when it is a terminal; json: one event per line on stdout',
       })
       .conflicts('zoom', 'max-size')
+      .conflicts('resume', 'overwrite')
       .check(checkIds('project', 'image', 'user'))
       .check(
         checkNumbers({
@@ -220,6 +231,7 @@ export const exportCommand = defineCommand({
         ...(args.concurrency !== undefined ? { concurrency: args.concurrency } : {}),
         ...(args.workers !== undefined ? { workers: args.workers } : {}),
         ...(args.resume !== undefined ? { resume: args.resume } : {}),
+        ...(args.overwrite !== undefined ? { overwrite: args.overwrite } : {}),
         ...(args.shard !== undefined ? { shard: args.shard } : {}),
         ...(ctx.io.signal !== undefined ? { signal: ctx.io.signal } : {}),
       });
@@ -228,6 +240,8 @@ export const exportCommand = defineCommand({
           tap((e) => {
             view.onEvent(e);
             if (e.type === 'file' && e.writer === 'mask') masks.push(e.path);
+            if (e.type === 'warning' && e.warning.stage === 'lock')
+              ctx.message(`warning: ${e.warning.message}`);
             if (e.type === 'done') summary = e.summary;
             if (e.type === 'warning' && e.warning.imageId === undefined) runWarnings.push(e.warning.message);
           }),

@@ -2,6 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ConfigError } from '@cytorx/core';
 import { createOutputDir } from '../fs/output-dir.js';
+import { checkShards } from './check-shards.js';
 import type { CocoImage } from './coco-file.js';
 
 interface CocoDoc {
@@ -38,8 +39,13 @@ const CHUNK = 64 * 1024;
  * @param inputs - COCO JSON files, or export output directories (their `coco/{fileName}`).
  * @param output - The merged file's path (its folder is created).
  * @param options - `fileName` (default `annotations.json`) picked inside directories, e.g. `train.json`.
+ * Shards of an export (inputs whose `manifest.json` records a `shard`) must be exactly the
+ * shards of one partition: all complete, cut from the same image set into the same count, each
+ * once, none missing; otherwise the merge is refused naming the inputs and images concerned.
+ *
  * @throws ConfigError `CYTORX_CONFIG` when an input is missing or not COCO JSON, when two inputs
- *   give one category id different names, or one id to two different images or annotations.
+ *   give one category id different names, or one id to two different images or annotations;
+ *   when export shards saw different image sets, overlap, are incomplete or leave images out.
  * @example
  * ```ts
  * import { mergeCoco } from '@cytorx/writers';
@@ -64,8 +70,11 @@ export async function mergeCoco(
   let head: { info: unknown; licenses: unknown[] } | undefined;
   let duplicates = 0;
   let tiled: boolean | undefined;
-  for (const input of inputs) {
-    const file = await locate(input, fileName);
+  const located = await Promise.all(
+    inputs.map(async (input) => ({ input, file: await locate(input, fileName) })),
+  );
+  await checkShards(located);
+  for (const { file } of located) {
     let doc: CocoDoc;
     try {
       doc = JSON.parse(await readFile(file, 'utf8')) as CocoDoc;

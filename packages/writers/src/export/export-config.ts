@@ -33,6 +33,7 @@ export interface ExportConfig {
   workers: number;
   shard: Shard | undefined;
   resume: boolean;
+  overwrite: boolean;
 }
 
 const FORMATS: readonly ExportFormat[] = ['geojson', 'mask', 'coco', 'ome-zarr'];
@@ -105,6 +106,7 @@ export function checkExportOptions(o: ExportOptions): ExportConfig {
   if (o.pageConcurrency !== undefined && (!Number.isInteger(o.pageConcurrency) || o.pageConcurrency < 1)) {
     fail(`pageConcurrency must be an integer >= 1, got ${o.pageConcurrency}`);
   }
+  if (o.resume === true && o.overwrite === true) fail('resume and overwrite cannot be combined');
   return {
     project: o.project,
     out: o.out,
@@ -128,6 +130,7 @@ export function checkExportOptions(o: ExportOptions): ExportConfig {
     workers,
     shard: o.shard === undefined ? undefined : parseShard(o.shard),
     resume: o.resume ?? false,
+    overwrite: o.overwrite ?? false,
   };
 }
 

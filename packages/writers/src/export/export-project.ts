@@ -10,7 +10,18 @@ import {
   listTerms,
   parseClassMapping,
 } from '@cytorx/core';
-import { defer, firstValueFrom, from, lastValueFrom, mergeMap, type Observable, of, toArray } from 'rxjs';
+import {
+  concat,
+  defer,
+  finalize,
+  firstValueFrom,
+  from,
+  lastValueFrom,
+  mergeMap,
+  type Observable,
+  of,
+  toArray,
+} from 'rxjs';
 import { createOutputDir } from '../fs/output-dir.js';
 import { imagesWriter } from '../images/images-writer.js';
 import type { Writer, WriterContext } from '../writer.js';
@@ -18,8 +29,9 @@ import { checkExportOptions, type ExportConfig, resolveTermFilter } from './expo
 import { ExportRun } from './export-run.js';
 import type { ExportEvent, ExportOptions, ExportSummary } from './export-types.js';
 import { jobRunner } from './job-runner.js';
+import { lockOutput, type OutputLock } from './output-lock.js';
 import { MANIFEST, RunState } from './run-state.js';
-import { shardOf } from './shard.js';
+import { shardImages } from './shard.js';
 import { toCytomineBatch } from './tracked-writer.js';
 import { zoomFor } from './zoom-for.js';
 
@@ -70,9 +82,25 @@ const MAX_IMAGE_PIXELS = 100_000_000;
 export function exportProject(client: CytomineClient, options: ExportOptions): Observable<ExportEvent> {
   const config = checkExportOptions(options);
   const extra = options.writers ?? [];
-  return defer(() => from(prepare(client, config, options, extra))).pipe(
-    mergeMap((prepared) => ('finished' in prepared ? of(...prepared.finished) : prepared.run.run())),
-  );
+  return defer(() => {
+    // The folder's lock, released (synchronously) when the stream ends in any way.
+    const held: { lock?: OutputLock } = {};
+    return from(prepare(client, config, options, extra, held)).pipe(
+      mergeMap((prepared) => {
+        const notices = of(...lockNotices(held.lock, config.out));
+        return concat(notices, 'finished' in prepared ? of(...prepared.finished) : prepared.run.run());
+      }),
+      finalize(() => held.lock?.release()),
+    );
+  });
+}
+
+/** A stale lock taken over is said so, as a run warning (stage `lock`). */
+function lockNotices(lock: OutputLock | undefined, out: string): ExportEvent[] {
+  const stale = lock?.takenOver;
+  if (stale === undefined) return [];
+  const message = `took over the stale lock of ${out} left by pid ${stale.pid} on ${stale.host} (no longer running)`;
+  return [{ type: 'warning', warning: { code: 'OTHER', stage: 'lock', message, skipped: false } }];
 }
 
 async function prepare(
@@ -80,6 +108,7 @@ async function prepare(
   config: ExportConfig,
   options: ExportOptions,
   extra: readonly Writer[],
+  held: { lock?: OutputLock },
 ): Promise<{ run: ExportRun } | { finished: ExportEvent[] }> {
   const project = await firstValueFrom(getProject(client, config.project));
   const terms = await lastValueFrom(listTerms(client, { project: project.id }).pipe(toArray()));
@@ -92,9 +121,12 @@ async function prepare(
     if (!byId.has(id)) throw new ConfigError(`image ${id} is not in project ${project.id}`);
   }
   const { shard } = config;
-  const images = (config.images === undefined ? all : config.images.map((id) => byId.get(id)!))
-    .filter((im) => shard === undefined || shardOf(im.id, shard.count) === shard.index)
-    .sort((a, b) => a.id - b.id);
+  const chosen = (config.images === undefined ? all : config.images.map((id) => byId.get(id)!)).sort(
+    (a, b) => a.id - b.id,
+  );
+  const partition = chosen.map((im) => im.id);
+  const mine = shard === undefined ? undefined : new Set(shardImages(partition, shard));
+  const images = chosen.filter((im) => mine === undefined || mine.has(im.id));
   if (config.withImages && config.tile === undefined) {
     for (const im of images) {
       const s = 2 ** -zoomFor(im.width, im.height, config.zoom);
@@ -108,13 +140,15 @@ async function prepare(
   }
 
   const out = await createOutputDir(config.out);
-  const fingerprint = manifestOptions(config, termIds, mapping, extra);
-  const state = await RunState.open(
-    out,
-    fingerprint,
-    images.map((im) => im.id),
-    config.resume,
-  );
+  held.lock = await lockOutput(out.root);
+  const fingerprint = { host: client.host, ...manifestOptions(config, termIds, mapping, extra) };
+  const state = await RunState.open(out, {
+    options: fingerprint,
+    selected: images.map((im) => im.id),
+    shard: shard === undefined ? undefined : { ...shard, images: partition },
+    resume: config.resume,
+    overwrite: config.overwrite,
+  });
   const projectInfo = { id: project.id, name: project.name };
   if (state.finished) return { finished: await alreadyFinished(out.root, projectInfo, images.length) };
   await out.writeFile('classes.json', classMappingToJson(mapping));

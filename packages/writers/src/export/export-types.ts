@@ -91,9 +91,16 @@ export interface ExportOptions {
   /**
    * Continue an interrupted export in `out`: images the manifest records as complete are
    * skipped, leftover temporary files removed; the result is identical to an uninterrupted run.
-   * Refused when `out` was written with other options. Default false (start over).
+   * Refused when `out` was written with another fingerprint (host, project, filters, options),
+   * naming every difference. Default false: an export with the same fingerprint in `out` starts
+   * over (its files removed first); one with another fingerprint is refused unless `overwrite`.
    */
   resume?: boolean;
+  /**
+   * Replace the export the folder holds (default false): remove the files its manifest.json
+   * records (and its working state), then export. Never removes files cytorx did not write.
+   */
+  overwrite?: boolean;
   /** Export only shard I of N of the images (`"I/N"` or `{ index, count }`; see `shardOf`). */
   shard?: string | Shard;
   /** Cancels the export (writers discard incomplete files; completed images stay recorded). */

@@ -59,7 +59,7 @@ export async function finishExport(input: FinishInput): Promise<ExportSummary> {
     })),
     runWarnings: input.runWarnings,
   });
-  await state.finish(complete ? 'complete' : 'incomplete');
+  await state.finish(complete ? 'complete' : 'incomplete', await writtenFiles(state, input.outputs));
   return {
     out: ctx.out.root,
     report: ctx.out.resolve('report.json'),
@@ -75,4 +75,11 @@ export async function finishExport(input: FinishInput): Promise<ExportSummary> {
     writers,
     errors: writers.flatMap((w) => w.errors.map((m) => `${w.writer}: ${m}`)),
   };
+}
+
+/** Every file the export wrote: the images' files, the other outputs and its own files. */
+async function writtenFiles(state: RunState, outputs: Map<string, string[]>): Promise<string[]> {
+  const files = ['classes.json', 'report.json', MANIFEST, ...[...outputs.values()].flat()];
+  for await (const record of state.records()) files.push(...Object.values(record.files).flat());
+  return files;
 }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { ConfigError } from '@cytorx/core';
 import { isTemporaryName, type OutputDir } from '../fs/output-dir.js';
 import type { ImageRecordData } from './image-record.js';
+import { claimFolder } from './output-folder.js';
 
 /** Folder of the export's working state (per-image records, COCO parts) inside the output directory. */
 export const STATE_DIR = '.cytorx';
@@ -25,6 +26,27 @@ export interface Manifest {
     /** Image ids whose files are all written, ascending. */
     complete: number[];
   };
+  /** With `shard`: which shard, and every image id of the set the shards were cut from. */
+  shard?: ManifestShard;
+  /** Every file the export wrote (relative paths, sorted), in the final manifest: what `overwrite` removes. */
+  files?: string[];
+}
+
+/** The shard an export wrote, and the image set (ascending ids) its partition was cut from. */
+export interface ManifestShard {
+  index: number;
+  count: number;
+  images: number[];
+}
+
+/** How {@link RunState.open} opens the state. @internal */
+export interface OpenOptions {
+  /** The fingerprint: host, project, filters and the options that shape the output. */
+  options: Record<string, unknown>;
+  selected: number[];
+  shard: ManifestShard | undefined;
+  resume: boolean;
+  overwrite: boolean;
 }
 
 /**
@@ -39,50 +61,36 @@ export class RunState {
   private writing: Promise<void> = Promise.resolve();
   private dirty = false;
   private status: Manifest['status'] = 'running';
+  private files: string[] | undefined;
   /** True when resuming a directory whose export already completed (nothing left to do). */
   finished = false;
 
   private constructor(
     private readonly out: OutputDir,
-    private readonly options: Record<string, unknown>,
-    private readonly selected: number[],
+    private readonly opened: OpenOptions,
   ) {}
 
   /**
-   * Opens the state: with `resume`, checks the manifest's options, removes leftover temporary
-   * files and loads the completed images; without, removes any earlier state and manifest.
-   * @throws ConfigError `CYTORX_CONFIG` when resuming a directory written with other options.
+   * Opens the state: removes leftover temporary files, applies the folder rule (`claimFolder`:
+   * a folder holds one export), and with `resume` loads the completed images.
+   * @throws ConfigError `CYTORX_CONFIG` when the folder holds other files or another export.
    */
-  static async open(
-    out: OutputDir,
-    options: Record<string, unknown>,
-    selected: number[],
-    resume: boolean,
-  ): Promise<RunState> {
-    const state = new RunState(out, options, selected);
+  static async open(out: OutputDir, opened: OpenOptions): Promise<RunState> {
+    const state = new RunState(out, opened);
     await removeTemporaryFiles(out.root);
-    let previous = resume ? await readManifest(out) : undefined;
-    if (previous?.status === 'complete' && !sameIds(previous.images.complete, selected)) {
-      // Finished earlier, but the server now has other images: its records are gone, start over.
-      previous = undefined;
+    const claim = await claimFolder(out, await readManifest(out), opened);
+    const previous = claim.resume ? claim.previous : undefined;
+    if (previous?.status === 'complete' && sameIds(previous.images.complete, opened.selected)) {
+      for (const id of opened.selected) state.complete.add(id);
+      state.finished = true;
+      state.status = 'complete';
+      return state;
     }
-    if (previous === undefined) {
+    // Finished earlier but the server now has other images: its records are gone, start over.
+    if (previous === undefined || previous.status === 'complete') {
       await rm(out.resolve(STATE_DIR), { recursive: true, force: true });
-      await rm(out.resolve(MANIFEST), { force: true });
     } else {
-      const diff = firstDifference(previous.options, options);
-      if (diff !== undefined) {
-        throw new ConfigError(
-          `cannot resume into ${out.root}: it was exported with other options (${diff}); use the same options, or run without --resume to start over`,
-        );
-      }
-      const wanted = new Set(selected);
-      if (previous.status === 'complete') {
-        for (const id of selected) state.complete.add(id);
-        state.finished = true;
-        state.status = 'complete';
-        return state;
-      }
+      const wanted = new Set(opened.selected);
       for (const id of await recordIds(out)) if (wanted.has(id)) state.complete.add(id);
     }
     await state.writeManifest();
@@ -112,10 +120,11 @@ export class RunState {
     }
   }
 
-  /** Writes the final manifest; on success the working state is removed. */
-  async finish(status: 'complete' | 'incomplete'): Promise<void> {
+  /** Writes the final manifest with every file written; on success the working state is removed. */
+  async finish(status: 'complete' | 'incomplete', files?: string[]): Promise<void> {
     await this.writing;
     this.status = status;
+    if (files !== undefined) this.files = [...new Set(files)].sort();
     await this.writeManifest();
     if (status === 'complete') await rm(this.out.resolve(STATE_DIR), { recursive: true, force: true });
   }
@@ -132,21 +141,23 @@ export class RunState {
   }
 
   private writeManifest(): Promise<void> {
+    const { options, selected, shard } = this.opened;
     const manifest: Manifest = {
       cytorx: 'export',
       version: 1,
       status: this.status,
-      options: this.options,
-      images: {
-        selected: this.selected,
-        complete: [...this.complete].sort((a, b) => a - b),
-      },
+      options,
+      images: { selected, complete: [...this.complete].sort((a, b) => a - b) },
+      ...(shard !== undefined ? { shard } : {}),
+      ...(this.files !== undefined ? { files: this.files } : {}),
     };
     return this.out.writeFile(MANIFEST, `${JSON.stringify(manifest, null, 1)}\n`);
   }
 }
 
-async function readManifest(out: OutputDir): Promise<Manifest | undefined> {
+/** The folder's manifest.json, if any. @internal
+ * @throws ConfigError `CYTORX_CONFIG` when it is not a cytorx export manifest. */
+export async function readManifest(out: Pick<OutputDir, 'resolve'>): Promise<Manifest | undefined> {
   let text: string;
   try {
     text = await readFile(out.resolve(MANIFEST), 'utf8');
@@ -155,7 +166,9 @@ async function readManifest(out: OutputDir): Promise<Manifest | undefined> {
   }
   const m = JSON.parse(text) as Partial<Manifest>;
   if (m.cytorx !== 'export' || m.version !== 1 || typeof m.options !== 'object' || m.images === undefined) {
-    throw new ConfigError(`${out.resolve(MANIFEST)} is not a cytorx export manifest; cannot resume`);
+    throw new ConfigError(
+      `${out.resolve(MANIFEST)} is not a cytorx export manifest; a folder holds one export: choose another --out`,
+    );
   }
   return m as Manifest;
 }
@@ -180,19 +193,4 @@ async function removeTemporaryFiles(root: string): Promise<void> {
       .filter((e) => e.isFile() && isTemporaryName(e.name))
       .map((e) => rm(path.join(e.parentPath, e.name), { force: true })),
   );
-}
-
-/** The first option whose value differs, as `name: before -> now`, or undefined. */
-function firstDifference(before: Record<string, unknown>, now: Record<string, unknown>): string | undefined {
-  for (const key of new Set([...Object.keys(before), ...Object.keys(now)])) {
-    const a = JSON.stringify(before[key]);
-    const b = JSON.stringify(now[key]);
-    if (a !== b) return `${key}: ${short(a)} -> ${short(b)}`;
-  }
-  return undefined;
-}
-
-function short(s: string | undefined): string {
-  if (s === undefined) return 'unset';
-  return s.length > 60 ? `${s.slice(0, 57)}...` : s;
 }

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { ConfigError } from '@cytorx/core';
 
 /** One shard of a partition of a project's images: shard `index` of `count` (0-based). */
@@ -35,20 +34,44 @@ export function parseShard(spec: string | Shard): Shard {
 }
 
 /**
- * The shard an image belongs to: the first 48 bits of SHA-256 of the decimal image id, modulo
- * `count`. A pure function of the id: stable across runs, machines and versions, independent of
- * which other images exist or their order, and well spread even when ids are not consecutive
- * (Cytomine ids come from one sequence shared by every kind of object, so `id mod N` can be
- * badly unbalanced). Every image is in exactly one shard.
- * @param imageId - The Cytomine image id.
+ * The shard an image belongs to in a partition of `imageIds` into `count` shards: the image's
+ * rank among the ids in ascending order, modulo `count`. Balanced (no shard holds more than one
+ * image above another) and deterministic, but a function of the whole image set: shards must be
+ * cut from the same set, which the export records in each shard's manifest (`shard.images`) and
+ * `mergeCoco` checks. (It used to be `shardOf(imageId, count)`, a hash of the id alone, which
+ * could leave a shard empty: 8 images in 3 shards gave 3/0/5.)
+ * @param imageId - The Cytomine image id; must be in `imageIds`.
+ * @param imageIds - Every image id of the partition (any order; duplicates ignored).
  * @param count - Number of shards, >= 1.
+ * @throws ConfigError `CYTORX_CONFIG` when `imageId` is not in `imageIds` or `count` < 1.
  * @example
  * ```ts
  * import { shardOf } from '@cytorx/writers';
- * const mine = images.filter((im) => shardOf(im.id, 4) === 1);
+ * const ids = images.map((im) => im.id);
+ * const mine = images.filter((im) => shardOf(im.id, ids, 4) === 1);
  * ```
  */
-export function shardOf(imageId: number, count: number): number {
-  const digest = createHash('sha256').update(String(imageId)).digest();
-  return digest.readUIntBE(0, 6) % count;
+export function shardOf(imageId: number, imageIds: readonly number[], count: number): number {
+  if (!Number.isInteger(count) || count < 1) throw new ConfigError(`shard count must be >= 1, got ${count}`);
+  const ids = new Set(imageIds);
+  if (!ids.has(imageId)) throw new ConfigError(`image ${imageId} is not in the partitioned image set`);
+  let rank = 0;
+  for (const id of ids) if (id < imageId) rank++;
+  return rank % count;
+}
+
+/**
+ * The ids of one shard of `imageIds`, ascending: those whose rank is `index` modulo `count`
+ * (see {@link shardOf}).
+ * @param imageIds - Every image id of the partition (any order; duplicates ignored).
+ * @param shard - The shard, e.g. from {@link parseShard}.
+ * @example
+ * ```ts
+ * import { shardImages } from '@cytorx/writers';
+ * shardImages([40, 10, 30, 20, 50], { index: 1, count: 2 }); // [20, 40]
+ * ```
+ */
+export function shardImages(imageIds: readonly number[], shard: Shard): number[] {
+  const sorted = [...new Set(imageIds)].sort((a, b) => a - b);
+  return sorted.filter((_, rank) => rank % shard.count === shard.index);
 }
