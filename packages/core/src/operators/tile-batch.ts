@@ -22,7 +22,9 @@ export interface TileOptions {
    * Clip features to each tile (default true). False: a feature whose bounding box reaches
    * into a tile is only translated (its coordinates may extend beyond the tile); much cheaper
    * for writers that clip anyway, such as the mask rasterizer. Points are always filtered;
-   * `minCoverage` always measures clipped areas.
+   * `minCoverage` always measures clipped areas. Give the mask writer unclipped tiles for
+   * tile masks that are exact crops of the untiled mask: its `smaller-on-top` order then
+   * compares whole areas, not areas clipped to the tile (the export does so).
    */
   clip?: boolean;
 }

@@ -102,14 +102,29 @@ function slim(feature: Feature): Feature {
 
 /**
  * The batches writers receive for one image: the whole image (`imageBatch`, also when it has
- * no feature: an empty mask is still a mask), or its tiles, produced lazily. @internal
+ * no feature: an empty mask is still a mask), or its tiles. `masks` are the batches of the mask
+ * writer: the same tiles, but with each feature whole, only translated (`clip: false`; the
+ * rasterizer clips to the tile), so its paint order (`smaller-on-top`: the area) comes from
+ * whole-image facts and every tile mask is exactly the crop of the untiled mask. Lazy. @internal
  */
 export function imageBatches(
   image: ImageInstance,
   features: Feature[],
   factor: number,
   tile: TileOptions | undefined,
-): Iterable<ImageBatch> {
+): { batches: ImageBatch[]; masks: Iterable<ImageBatch> } {
   const whole = imageBatch(image, features, factor);
-  return tile === undefined ? [whole] : tileBatch(whole, tile);
+  if (tile === undefined) return { batches: [whole], masks: [whole] };
+  const batches = [...tileBatch(whole, tile)];
+  // The same tiles as the other writers (`annotated` keeps a tile for its clipped features).
+  const kept = new Set(batches.map((b) => `${b.tile?.col}/${b.tile?.row}`));
+  const select = tile.select === undefined || typeof tile.select === 'object' ? 'all' : tile.select;
+  const masks = filterIterable(tileBatch(whole, { ...tile, select, clip: false }), (b) =>
+    kept.has(`${b.tile?.col}/${b.tile?.row}`),
+  );
+  return { batches, masks };
+}
+
+function* filterIterable<T>(items: Iterable<T>, keep: (item: T) => boolean): Generator<T> {
+  for (const item of items) if (keep(item)) yield item;
 }

@@ -3,6 +3,7 @@ import {
   type Annotation,
   type Canvas,
   type Feature,
+  type ImageBatch,
   type ImageInstance,
   type MultiTermPolicy,
   type PipelineWarning,
@@ -10,7 +11,7 @@ import {
   type Term,
   type TileOptions,
 } from '@cytorx/core';
-import { from, lastValueFrom, type Observable, toArray } from 'rxjs';
+import { concat, EMPTY, from, lastValueFrom, type Observable, toArray } from 'rxjs';
 import { cocoWriter } from '../coco/coco-writer.js';
 import type { CocoSegmentationMode } from '../coco/segmentation.js';
 import { createOutputDir, type OutputDir } from '../fs/output-dir.js';
@@ -147,10 +148,15 @@ export function imageJobRunner(setup: ImageJobSetup): ImageJobRun {
       logger: { debug: () => undefined, info: () => undefined },
       signal,
     };
-    const batches = [...imageBatches(image, features, factor, setup.tile)];
-    const events = await lastValueFrom(
-      from(batches).pipe(writeTo({ ctx, errorOnFailure: false }, ...writers), toArray()),
-    );
+    const { batches, masks } = imageBatches(image, features, factor, setup.tile);
+    const write = (source: Iterable<ImageBatch>, to: Writer[]) =>
+      to.length === 0 ? EMPTY : from(source).pipe(writeTo({ ctx, errorOnFailure: false }, ...to));
+    // The mask writer gets its own tiles (whole features: tile masks are crops of the image's).
+    const [maskers, others] = [
+      writers.filter((w) => w.name === 'mask'),
+      writers.filter((w) => w.name !== 'mask'),
+    ];
+    const events = await lastValueFrom(concat(write(batches, others), write(masks, maskers)).pipe(toArray()));
     signal.throwIfAborted();
     const failures = events.flatMap((e) => {
       if (e.type !== 'failed') return [];

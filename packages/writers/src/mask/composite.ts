@@ -6,7 +6,9 @@ import { Rasterizer } from '../raster/rasterizer.js';
  * Which annotation ends up on top where annotations overlap.
  * - `smaller-on-top` (default): larger areas painted first, so small objects stay visible;
  *   equal areas by feature id ascending (the higher id on top). Deterministic whatever the
- *   stream order.
+ *   stream order. The area is that of the geometry the writer gets: tiles made with
+ *   `tileBatch(..., { clip: false })` keep whole features, so each tile mask is the crop of
+ *   the untiled mask (clipped tiles would compare areas clipped to the tile).
  * - `order`: stream order, the last one wins (raster-coco.md §C.6).
  * - `priority`: by class order in the class mapping: the class listed first wins; classes
  *   not in the mapping (unlabeled) lie below all others; stream order within a class.
