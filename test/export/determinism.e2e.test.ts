@@ -110,7 +110,9 @@ describe('export determinism', () => {
       const run = await runExport(client, { ...options, shard: `${i}/4` });
       shardDirs.push(run.out);
       counts.push(run.summary.images.selected);
-      expect(run.summary.images.selected).toBe(imageIds.filter((id) => shardOf(id, imageIds, 4) === i).length);
+      expect(run.summary.images.selected).toBe(
+        imageIds.filter((id) => shardOf(id, imageIds, 4) === i).length,
+      );
       await cp(run.out, merged, { recursive: true, force: false, errorOnExist: false });
     }
     expect(counts.reduce((a, b) => a + b, 0)).toBe(imageIds.length);

@@ -19,7 +19,12 @@ describe('tiled masks are crops of the untiled mask', () => {
   beforeAll(async () => {
     // Dense, overlapping annotations of several classes on one small image.
     emu = await startEmulator({
-      dataset: { ...DATASET, imagesPerProject: 1, annotationsPerImage: 60, imageSize: { width: 320, height: 256 } },
+      dataset: {
+        ...DATASET,
+        imagesPerProject: 1,
+        annotationsPerImage: 60,
+        imageSize: { width: 320, height: 256 },
+      },
     });
     client = clientFor(emu);
     project = emu.dataset.projects[0]!.id;

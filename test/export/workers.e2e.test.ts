@@ -7,6 +7,7 @@ import type { CytomineClient, ImageBatch } from '@cytorx/core';
 import { type Emulator, startEmulator } from '@cytorx/emulator';
 import {
   type ExportEvent,
+  type ExportFormat,
   type ExportOptions,
   type ExportSummary,
   exportProject,
@@ -105,9 +106,22 @@ describe('export with worker threads', () => {
   it('a built-in writer failing in a worker is reported as in the calling thread', async () => {
     const outcome = async (workers: number) => {
       const out = await tempDir('cytorx-workers-fail-');
-      // masks/ is a file: every mask write fails; geojson goes on.
+      // masks/ is a file: every mask write fails; geojson goes on. A folder holds one export: the
+      // file sits beside an (empty) earlier export, replaced with `overwrite`, which leaves it.
       await writeFile(path.join(out, 'masks'), 'not a folder');
-      const r = await run(client, { project, formats: ['geojson', 'mask'], workers, concurrency: 3, out });
+      const earlier = { cytorx: 'export', version: 1, status: 'incomplete', options: {} };
+      await writeFile(
+        path.join(out, 'manifest.json'),
+        JSON.stringify({ ...earlier, images: { selected: [], complete: [] } }),
+      );
+      const options = {
+        project,
+        formats: ['geojson', 'mask'] as ExportFormat[],
+        workers,
+        concurrency: 3,
+        out,
+      };
+      const r = await run(client, { ...options, overwrite: true });
       const report = await readJson<{
         complete: boolean;
         writers: Array<{ writer: string; errors: string[] }>;

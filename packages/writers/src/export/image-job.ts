@@ -150,7 +150,9 @@ export function imageJobRunner(setup: ImageJobSetup): ImageJobRun {
     };
     const { batches, masks } = imageBatches(image, features, factor, setup.tile);
     const write = (source: Iterable<ImageBatch>, to: Writer[]) =>
-      to.length === 0 ? EMPTY : from(source).pipe(writeTo({ ctx, errorOnFailure: false }, ...to));
+      to.length === 0
+        ? EMPTY
+        : from(source).pipe(writeTo({ ctx, errorOnFailure: false, stopWhenAllFailed: false }, ...to));
     // The mask writer gets its own tiles (whole features: tile masks are crops of the image's).
     const [maskers, others] = [
       writers.filter((w) => w.name === 'mask'),
