@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import {
   type ClassMapping,
   ConfigError,
@@ -25,12 +24,13 @@ import {
 import { createOutputDir } from '../fs/output-dir.js';
 import { imagesWriter } from '../images/images-writer.js';
 import type { Writer, WriterContext } from '../writer.js';
+import { alreadyFinished } from './already-finished.js';
 import { checkExportOptions, type ExportConfig, resolveTermFilter } from './export-config.js';
 import { ExportRun } from './export-run.js';
-import type { ExportEvent, ExportOptions, ExportSummary } from './export-types.js';
+import type { ExportEvent, ExportOptions } from './export-types.js';
 import { jobRunner } from './job-runner.js';
 import { lockOutput, type OutputLock } from './output-lock.js';
-import { MANIFEST, RunState } from './run-state.js';
+import { RunState } from './run-state.js';
 import { shardImages } from './shard.js';
 import { toCytomineBatch } from './tracked-writer.js';
 import { zoomFor } from './zoom-for.js';
@@ -271,46 +271,4 @@ function manifestOptions(
     writers: extra.map((w) => w.name),
     shard: c.shard === undefined ? null : `${c.shard.index}/${c.shard.count}`,
   };
-}
-
-/** Resuming an export that already completed: nothing to do; the summary comes from report.json. */
-async function alreadyFinished(
-  root: string,
-  project: { id: number; name: string },
-  selected: number,
-): Promise<ExportEvent[]> {
-  const reportPath = `${root}/report.json`;
-  const report = JSON.parse(await readFile(reportPath, 'utf8')) as {
-    totals: Record<string, number>;
-    writers: ExportSummary['writers'];
-  };
-  const t = report.totals;
-  const summary: ExportSummary = {
-    out: root,
-    report: reportPath,
-    manifest: `${root}/${MANIFEST}`,
-    complete: true,
-    images: { selected, exported: 0, resumed: selected },
-    annotations: t.annotations ?? 0,
-    features: t.features ?? 0,
-    skipped: t.skipped ?? 0,
-    warnings: t.warnings ?? 0,
-    contestedPixels: t.contestedPixels ?? 0,
-    files: t.files ?? 0,
-    writers: report.writers,
-    errors: [],
-  };
-  return [
-    {
-      type: 'start',
-      project,
-      out: root,
-      formats: report.writers.map((w) => w.writer),
-      images: selected,
-      todo: 0,
-      resumed: selected,
-      resumedAnnotations: summary.annotations,
-    },
-    { type: 'done', summary },
-  ];
 }
