@@ -16,8 +16,9 @@ const PER_IMAGE = [
   (id: number) => `masks/${id}`,
   (id: number) => `images/${id}.png`,
   (id: number) => `images/${id}`,
+  (id: number) => `labels/${id}.zarr`,
 ];
-const FOLDERS = ['geojson', 'masks', 'images', 'coco'];
+const FOLDERS = ['geojson', 'masks', 'images', 'labels', 'coco'];
 
 /** What an export does with its output folder. @internal */
 export interface FolderClaim {
