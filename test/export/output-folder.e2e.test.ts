@@ -32,6 +32,12 @@ describe('export output folder: one export, locked, balanced shards', () => {
   let env: Record<string, string>;
   let home: string;
   const formats = ['geojson', 'mask', 'coco'] as const;
+  /** `cytorx export` of the first image into `out`. */
+  const exportArgs = (out: string, ...more: string[]) => [
+    'export',
+    ...['--project', String(project), '--image', String(ids[0]), '--out', out, '--progress', 'none'],
+    ...more,
+  ];
 
   beforeAll(async () => {
     emu = await startEmulator({
@@ -97,21 +103,7 @@ describe('export output folder: one export, locked, balanced shards', () => {
         code: 'CYTORX_CONFIG',
         message: expect.stringMatching(/not empty and holds no cytorx export \(thesis\.docx\)/),
       });
-      const r = await runInProcess(
-        [
-          'export',
-          '--project',
-          String(project),
-          '--image',
-          String(ids[0]),
-          '--out',
-          out,
-          '--overwrite',
-          '--progress',
-          'none',
-        ],
-        { env, home },
-      );
+      const r = await runInProcess(exportArgs(out, '--overwrite'), { env, home });
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(/thesis\.docx/);
       expect(await readdir(out)).toEqual(['thesis.docx']);
@@ -167,17 +159,7 @@ describe('export output folder: one export, locked, balanced shards', () => {
     it('CLI: a live holder gives exit 2; a dead process’s lock is taken over and said so on stderr', async () => {
       const out = await tempDir();
       const lock = path.join(out, '.cytorx.lock');
-      const args = [
-        'export',
-        '--project',
-        String(project),
-        '--image',
-        String(ids[0]),
-        '--out',
-        out,
-        '--progress',
-        'none',
-      ];
+      const args = exportArgs(out);
       await writeFile(lock, JSON.stringify({ pid: process.pid, host: hostname() }));
       const busy = await runInProcess(args, { env, home });
       expect(busy.code).toBe(2);
