@@ -168,9 +168,9 @@ describe('export with worker threads', () => {
 });
 
 describe('defaultWorkers', () => {
-  it('one per core beyond the first, at most concurrency - 1 (the calling thread runs jobs too)', async () => {
+  it('none below 4 cores; from 4 on one per core beyond the first, at most concurrency - 1', async () => {
     const { defaultWorkers } = await import('../../packages/writers/src/export/job-runner.js');
-    expect([1, 2, 3, 4].map((cores) => defaultWorkers(3, cores))).toEqual([0, 1, 2, 2]);
+    expect([1, 2, 3, 4].map((cores) => defaultWorkers(3, cores))).toEqual([0, 0, 0, 2]);
     expect(defaultWorkers(8, 4)).toBe(3);
     expect(defaultWorkers(1, 16)).toBe(0);
     expect(defaultWorkers(5, 16)).toBe(4);

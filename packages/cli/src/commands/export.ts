@@ -112,7 +112,7 @@ export const exportCommand = defineCommand({
       .option('workers', {
         type: 'number',
         describe:
-          'worker threads running the image jobs (0 = all in the main thread, which always lists the annotations; default: from 4 cores on, one per extra core, at most --concurrency; else 0). Same files either way',
+          'worker threads running image jobs besides the main thread (which lists the annotations and runs a job whenever it has none); default: from 4 cores on, one per extra core, at most concurrency-1; else 0. Same files either way',
       })
       .option('resume', {
         type: 'boolean',

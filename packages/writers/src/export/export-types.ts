@@ -77,12 +77,13 @@ export interface ExportOptions {
    */
   concurrency?: number;
   /**
-   * Worker threads that run the image jobs (parse, transform, and write each image's GeoJSON,
-   * mask and COCO part); 0 = every job in the calling thread. The annotations are listed in the
-   * calling thread and streamed to the job's worker; the images writer and third-party writers
-   * stay in the calling thread and get the features back. Same output whatever the number.
-   * Each worker adds a V8 heap (tens of MB). Default: from 4 cores on, one per core beyond the
-   * first, at most `concurrency`; below 4 cores, 0 (writers/README.md, Performance).
+   * Worker threads that run image jobs (parse, transform, and write each image's GeoJSON,
+   * mask and COCO part) besides the calling thread, which runs a job whenever it has none;
+   * 0 = every job in the calling thread. The annotations are always listed in the calling
+   * thread and streamed to the job's worker; the images writer and third-party writers stay in
+   * the calling thread and get the features back. Same output whatever the number. Each worker
+   * adds a V8 heap (tens of MB). Default: from 4 cores on, one per core beyond the first, at
+   * most `concurrency - 1`; below 4 cores, 0 (writers/README.md, Performance).
    */
   workers?: number;
   maskThreads?: number;

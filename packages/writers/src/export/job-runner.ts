@@ -130,9 +130,12 @@ function runInPool(
 }
 
 /**
- * Worker threads by default, besides the calling thread (which runs jobs too): one per core
- * beyond the first, at most `concurrency - 1`. @internal
+ * Worker threads by default, besides the calling thread (which runs jobs too): from 4 cores
+ * on, one per core beyond the first, at most `concurrency - 1`; below 4 cores none. On the
+ * 2-core bench machine a worker did not pay reliably (0.99x-1.24x against 0.95x-1.17x
+ * without, same run) and cost 30-60 MB of RSS (a second V8 heap): writers/README.md,
+ * Performance. @internal
  */
 export function defaultWorkers(concurrency: number, cores = availableParallelism()): number {
-  return Math.max(0, Math.min(cores - 1, concurrency - 1));
+  return cores < 4 ? 0 : Math.max(0, Math.min(cores - 1, concurrency - 1));
 }
