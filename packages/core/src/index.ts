@@ -86,6 +86,7 @@ export type {
 export type { AnnotationQuery } from './resources/annotation-query.js';
 export { getAnnotation, type ListAnnotationsOptions, listAnnotations } from './resources/annotations.js';
 export { currentUser } from './resources/current-user.js';
+export { getImageThumbnail, type ImageThumbnailOptions } from './resources/image-thumbnail.js';
 export { getImageWindow, type ImageWindow } from './resources/image-window.js';
 export { getImage, listImages } from './resources/images.js';
 export { normalizeAnnotation, toEpochMs, toTermIds } from './resources/normalize.js';

@@ -45,6 +45,14 @@ export function slidePng(x: number, y: number, w: number, h: number): Buffer {
     raw[o + 2] = g;
     raw[o + 3] = b;
   }
+  return rgbPng(raw, w, h);
+}
+
+/**
+ * An RGB PNG (8 bits per sample) from `raw`: `h` scanlines of one filter byte then `3·w`
+ * samples each, deflated at level 1.
+ */
+export function rgbPng(raw: Uint8Array, w: number, h: number): Buffer {
   const header = Buffer.alloc(13);
   header.writeUInt32BE(w, 0);
   header.writeUInt32BE(h, 4);

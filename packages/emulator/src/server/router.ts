@@ -6,6 +6,7 @@ import {
   getAnnotation,
   updateAnnotation,
 } from '../routes/annotation-write.js';
+import { imageThumb } from '../routes/image-thumb.js';
 import { imageWindow } from '../routes/image-window.js';
 import {
   currentUser,
@@ -104,4 +105,16 @@ routeRe(
   /^\/api\/imageinstance\/(\d+)\/window-(-?\d+)-(-?\d+)-(\d+)-(\d+)\.([A-Za-z]+)$/,
   '/api/imageinstance/{id}/window-{x}-{y}-{w}-{h}.{format}',
   imageWindow,
+);
+routeRe(
+  ['GET', 'POST'],
+  /^\/api\/imageinstance\/(\d+)\/thumb\.([A-Za-z]+)$/,
+  '/api/imageinstance/{id}/thumb.{format}',
+  imageThumb(512),
+);
+routeRe(
+  ['GET', 'POST'],
+  /^\/api\/imageinstance\/(\d+)\/preview\.([A-Za-z]+)$/,
+  '/api/imageinstance/{id}/preview.{format}',
+  imageThumb(1024),
 );
