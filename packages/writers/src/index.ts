@@ -37,6 +37,11 @@ export { type ImagesWriterOptions, imagesWriter } from './images/images-writer.j
 export type { OverlapPolicy } from './mask/composite.js';
 export { type MaskWriterOptions, maskWriter } from './mask/mask-writer.js';
 export { type OmeZarrWriterOptions, omeZarrWriter } from './ome-zarr/ome-zarr-writer.js';
+export {
+  buildOverview,
+  type OverviewOptions,
+  type OverviewSummary,
+} from './overview/build-overview.js';
 export { geometryToRings } from './raster/geometry-to-rings.js';
 export { rasterizeSpans } from './raster/rasterize.js';
 export { type RasterBand, Rasterizer, type RasterSubject, type SpanCallback } from './raster/rasterizer.js';

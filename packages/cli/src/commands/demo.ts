@@ -4,11 +4,12 @@ import type { ExportSummary } from '@cytorx/writers';
 import { defineCommand } from '../context.js';
 import { progressView, summaryLines } from '../export-progress.js';
 import { checkNumbers, positiveInteger } from '../options.js';
+import { overviewStep } from '../overview-step.js';
 
 /**
  * `cytorx demo`: the README's main job, offline. Starts the embedded emulator and exports its
- * first project with every format (GeoJSON, masks, COCO) into `./demo-out`, then prints what
- * was written.
+ * first project with every format (GeoJSON, masks, COCO) into `./demo-out`, builds its
+ * overview page, then prints what was written and, last, the path of overview.html.
  */
 export const demoCommand = defineCommand({
   command: 'demo',
@@ -74,6 +75,7 @@ export const demoCommand = defineCommand({
         view.finish();
       }
       const seconds = (performance.now() - started) / 1000;
+      const html = await overviewStep(out, client, ctx, { server: `${emulator.url} (embedded emulator)` });
       const files = (await readdir(out, { recursive: true, withFileTypes: true }))
         .filter((e) => e.isFile())
         .map((e) => resolve(e.parentPath, e.name).slice(out.length + 1))
@@ -91,6 +93,8 @@ export const demoCommand = defineCommand({
       }
       if (summary !== undefined) for (const line of summaryLines(summary, seconds)) stdout.write(`${line}\n`);
       ctx.message('cytorx demo: done. Try `cytorx emulator` to keep a server running, then `cytorx export`.');
+      // The last line: the page to open.
+      if (html !== undefined) stdout.write(`${html}\n`);
     } finally {
       await emulator.close();
     }

@@ -14,6 +14,7 @@ import {
 import { checkFormatFlags } from '../export-usage.js';
 import { masksOverPilLimit, pilWarning } from '../large-masks.js';
 import { checkIds, checkNumbers, integerAtLeast, positiveInteger } from '../options.js';
+import { overviewStep } from '../overview-step.js';
 
 const FORMATS: readonly ExportFormat[] = ['geojson', 'mask', 'coco', 'ome-zarr'];
 
@@ -123,6 +124,11 @@ export const exportCommand = defineCommand({
         type: 'boolean',
         describe:
           'replace the export in --out: remove the files its manifest.json records, then export (other files are never removed). Without it, a non-empty --out that holds no export, or one with other options, is refused',
+      })
+      .option('overview', {
+        type: 'boolean',
+        default: true,
+        describe: 'write overview.html (masks over slide thumbnails); --no-overview to skip',
       })
       .option('shard', {
         type: 'string',
@@ -248,6 +254,7 @@ export const exportCommand = defineCommand({
         ),
         { defaultValue: undefined },
       );
+      if (args.overview) await overviewStep(resolve(cwd, args.out), client, ctx);
     } finally {
       view.finish();
       if (summary !== undefined) {

@@ -6,6 +6,7 @@ import { demoCommand } from './demo.js';
 import { emulatorCommand } from './emulator.js';
 import { exportCommand } from './export.js';
 import { imagesCommand } from './images.js';
+import { overviewCommand } from './overview.js';
 import { projectsCommand } from './projects.js';
 import { termsCommand } from './terms.js';
 import { uploadCommand } from './upload.js';
@@ -21,6 +22,7 @@ export const commands: readonly CliCommand[] = [
   annotationsCommand,
   windowCommand,
   exportCommand,
+  overviewCommand,
   cocoMergeCommand,
   uploadCommand,
   emulatorCommand,
