@@ -15,9 +15,10 @@ export interface OverviewOptions {
   /** Client of the server the export came from: thumbnails are fetched from it. */
   client?: CytomineClient;
   /**
-   * Where the slide pictures come from: `auto` (default) uses the exported images when the
-   * export has them (`withImages`), else the server's thumbnails when `client` is given, else
-   * none (masks over a neutral background); `server`, `export` and `none` force a source.
+   * Where the slide pictures come from: `auto` (default) uses an image's exported pixels
+   * when the export wrote some (`withImages`), else the server's thumbnail when `client` is
+   * given, else none (masks over a neutral background); `server`, `export` and `none` force
+   * a source.
    */
   thumbnails?: 'auto' | 'server' | 'export' | 'none';
   /** Longest side of the thumbnails, 16..512 px. Default 512. */
