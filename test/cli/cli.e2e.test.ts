@@ -252,9 +252,17 @@ describe('cytorx demo and emulator (built binary)', () => {
     );
     expect(wrote).toBe(outputs + 3);
     expect(r.stdout).toMatch(/^export complete: 3 images/m);
-    for (const f of ['classes.json', 'coco/annotations.json', 'report.json', 'manifest.json']) {
+    for (const f of [
+      'classes.json',
+      'coco/annotations.json',
+      'report.json',
+      'manifest.json',
+      'overview.html',
+    ]) {
       expect(existsSync(join(home, 'demo-out', f))).toBe(true);
     }
+    // The last line is the page to open.
+    expect(r.stdout.trimEnd().split('\n').at(-1)).toBe(join(home, 'demo-out', 'overview.html'));
   });
 
   it('emulator prints its URL and keys, serves requests, and stops on SIGTERM', async () => {
