@@ -57,11 +57,14 @@ export function countClassPixels(
   bandRows = 256,
 ): Map<number, number> {
   const counts = new Uint32Array(256);
-  const band = new Uint8Array(width * Math.min(bandRows, height));
+  const rows = Math.min(bandRows, height);
+  const band = new Uint8Array(width * rows);
+  // Painted x range of each band row: only that is counted and cleared (sparse masks are cheap).
+  const from = new Int32Array(rows).fill(width);
+  const to = new Int32Array(rows);
   const rasterizer = new Rasterizer();
   for (let rowStart = 0; rowStart < height; rowStart += bandRows) {
     const rowEnd = Math.min(height, rowStart + bandRows);
-    band.fill(0);
     for (const item of ordered) {
       const v = item.value;
       for (const piece of item.pieces) {
@@ -70,16 +73,27 @@ export function countClassPixels(
           piece.canvasRings,
           width,
           height,
-          (y, x0, x1) => band.fill(v, (y - rowStart) * width + x0, (y - rowStart) * width + x1),
+          (y, x0, x1) => {
+            const r = y - rowStart;
+            band.fill(v, r * width + x0, r * width + x1);
+            if (x0 < from[r]!) from[r] = x0;
+            if (x1 > to[r]!) to[r] = x1;
+          },
           { rowStart, rowEnd },
           { annotationId: item.annotationId },
         );
       }
     }
-    const used = (rowEnd - rowStart) * width;
-    for (let p = 0; p < used; p++) {
-      const v = band[p]!;
-      counts[v] = counts[v]! + 1;
+    for (let r = 0; r < rowEnd - rowStart; r++) {
+      if (to[r]! <= from[r]!) continue;
+      const end = r * width + to[r]!;
+      for (let p = r * width + from[r]!; p < end; p++) {
+        const v = band[p]!;
+        counts[v] = counts[v]! + 1;
+      }
+      band.fill(0, r * width + from[r]!, end);
+      from[r] = width;
+      to[r] = 0;
     }
   }
   const out = new Map<number, number>();
@@ -294,5 +308,6 @@ export function composeOverlay(
       data.fill(0, o, o + 4);
     }
   }
-  return { png: PNG.sync.write(png), classPixels };
+  // Filter None and level 6: the overlay is mostly transparent runs (pngjs's adaptive filter costs more than it saves).
+  return { png: PNG.sync.write(png, { filterType: 0, deflateLevel: 6 }), classPixels };
 }

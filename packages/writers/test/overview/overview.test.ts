@@ -16,7 +16,13 @@ let emptyImage: number;
 
 beforeAll(async () => {
   emu = await startEmulator({
-    dataset: { seed: 5, projects: 1, imagesPerProject: 4, annotationsPerImage: 25, imageSize: { width: 900, height: 700 } },
+    dataset: {
+      seed: 5,
+      projects: 1,
+      imagesPerProject: 4,
+      annotationsPerImage: 25,
+      imageSize: { width: 900, height: 700 },
+    },
   });
   project = emu.dataset.projects[0]!.id;
   // One image without any annotation.
@@ -30,9 +36,16 @@ afterAll(async () => {
 });
 
 type Report = {
-  images: Array<{ id: number; annotations: number; features: number; classes: Record<string, number>; files: Record<string, string[]> }>;
+  images: Array<{
+    id: number;
+    annotations: number;
+    features: number;
+    classes: Record<string, number>;
+    files: Record<string, string[]>;
+  }>;
 };
-const readReport = async (dir: string) => JSON.parse(await readFile(path.join(dir, 'report.json'), 'utf8')) as Report;
+const readReport = async (dir: string) =>
+  JSON.parse(await readFile(path.join(dir, 'report.json'), 'utf8')) as Report;
 
 describe('buildOverview', () => {
   it('one card per image with the report counts; mask pixels per class equal the decoded masks', async () => {
@@ -50,16 +63,21 @@ describe('buildOverview', () => {
       const c = cards[k]!;
       expect(Number(c.attrs.annotations)).toBe(image.annotations);
       expect(Number(c.attrs.features)).toBe(image.features);
-      expect(Object.fromEntries([...c.classes].map(([id, v]) => [String(id), v.count]))).toEqual(image.classes);
+      expect(Object.fromEntries([...c.classes].map(([id, v]) => [String(id), v.count]))).toEqual(
+        image.classes,
+      );
       const mask = await readPng(path.join(out, image.files.mask![0]!));
       const histogram = new Map<number, number>();
       for (let p = 0; p < mask.data.length; p += 4) {
         const v = mask.data[p]!;
         if (v !== 0) histogram.set(v, (histogram.get(v) ?? 0) + 1);
       }
-      for (const [id, v] of c.classes) expect(v.maskPx, `image ${image.id} class ${id}`).toBe(histogram.get(id) ?? 0);
+      for (const [id, v] of c.classes)
+        expect(v.maskPx, `image ${image.id} class ${id}`).toBe(histogram.get(id) ?? 0);
       expect(existsSync(path.join(out, 'overview', `${image.id}.jpg`))).toBe(true);
-      expect(html).toContain(`href="coco/annotations.json" title="coco/annotations.json: images with image_id ${image.id}"`);
+      expect(html).toContain(
+        `href="coco/annotations.json" title="coco/annotations.json: images with image_id ${image.id}"`,
+      );
       expect(html).toContain(`href="${image.files.geojson![0]}"`);
     }
     const empty = cards.find((c) => c.id === emptyImage)!;
@@ -106,7 +124,11 @@ describe('buildOverview', () => {
     const cytomine = await exportTo(client, { project, formats: ['geojson'], coords: 'cytomine' });
     const masks = await exportTo(client, { project, formats: ['mask'] });
     for (const dir of [images, cytomine, masks]) await buildOverview(dir, { thumbnails: 'none' });
-    expect((await buildOverview(masks, { thumbnails: 'none' })).overlays).toEqual({ geojson: 0, mask: 4, none: 0 });
+    expect((await buildOverview(masks, { thumbnails: 'none' })).overlays).toEqual({
+      geojson: 0,
+      mask: 4,
+      none: 0,
+    });
     for (const image of (await readReport(images)).images) {
       const a = await readFile(path.join(images, 'overview', `${image.id}.overlay.png`));
       const b = await readFile(path.join(cytomine, 'overview', `${image.id}.overlay.png`));
@@ -149,7 +171,9 @@ describe('buildOverview', () => {
     const before = await readFile(path.join(out, 'overview.html'));
     const controller = new AbortController();
     controller.abort();
-    await expect(buildOverview(out, { client, signal: controller.signal })).rejects.toBeInstanceOf(AbortedError);
+    await expect(buildOverview(out, { client, signal: controller.signal })).rejects.toBeInstanceOf(
+      AbortedError,
+    );
     expect((await readFile(path.join(out, 'overview.html'))).equals(before)).toBe(true);
     await buildOverview(out, { client });
     const files = await readdir(out);
@@ -161,7 +185,12 @@ describe('buildOverview', () => {
     const out = await exportTo(client, { project, formats: ['geojson'] });
     await rm(path.join(out, 'report.json'));
     await expect(buildOverview(out)).rejects.toThrow(/report\.json.*finished cytorx export/);
-    for (const options of [{ maxSize: 1024 }, { maxSize: 8 }, { concurrency: 0 }, { thumbnails: 'server' as const }]) {
+    for (const options of [
+      { maxSize: 1024 },
+      { maxSize: 8 },
+      { concurrency: 0 },
+      { thumbnails: 'server' as const },
+    ]) {
       await expect(buildOverview(out, options)).rejects.toBeInstanceOf(ConfigError);
     }
   });
