@@ -35,7 +35,10 @@ const classes = {
   })),
 };
 let seed = 7;
-const rnd = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
+const rnd = () => {
+  seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+  return seed / 0x7fffffff;
+};
 await mkdir(path.join(dir, 'geojson'));
 const images = [];
 for (const im of emu.dataset.images) {
@@ -119,7 +122,9 @@ const counting = {
   },
 };
 let peak = 0;
-const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
+const timer = setInterval(() => {
+  peak = Math.max(peak, process.memoryUsage().rss);
+}, 20);
 const rssBefore = process.memoryUsage().rss;
 const t0 = performance.now();
 const s = await buildOverview(dir, { client: counting, concurrency: 4 });

@@ -1,14 +1,14 @@
 // `pnpm bench [name ...]`: runs each benchmark in its own Node process (so peak RSS figures
 // are per benchmark), one after another, and prints their reports. Every benchmark measures
 // its baseline in the same run and prints ratios against it. Names: listing, raster, export,
-// upload, emulator, ome-zarr, vectorize (default: all that exist).
+// upload, emulator, ome-zarr, vectorize, overview (default: all that exist).
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const dir = path.dirname(fileURLToPath(import.meta.url));
-const all = ['listing', 'raster', 'export', 'upload', 'emulator', 'ome-zarr', 'vectorize'];
+const all = ['listing', 'raster', 'export', 'upload', 'emulator', 'ome-zarr', 'vectorize', 'overview'];
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const names = (wanted.length > 0 ? wanted : all).filter((n) => existsSync(path.join(dir, `${n}.mjs`)));
 let failed = 0;
