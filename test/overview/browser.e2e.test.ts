@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 // overview.html in a real headless browser (Debian's chromium, driven by playwright-core):
 // no console error, no broken image, every image listed with the report's counts, the mask
 // toggle works, and the screenshot is not blank. Without chromium this FAILS (CI installs it).
