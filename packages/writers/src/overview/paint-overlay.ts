@@ -1,11 +1,9 @@
-import path from 'node:path';
 import { PNG } from 'pngjs';
 import { type OverlapPolicy, paintOrder } from '../mask/composite.js';
 import { Rasterizer } from '../raster/rasterizer.js';
 import type { OverlayItem } from './overlay-items.js';
-import { forEachPngRow } from './png-rows.js';
 import type { ExportedImage } from './read-export.js';
-import { sampleGrid, tileOrigin } from './thumbnail-source.js';
+import { samplePngs } from './thumbnail-source.js';
 
 /** Class ids at thumbnail scale: the filled mask and the outlines drawn over it (0 = none). */
 export interface OverlayLayers {
@@ -216,27 +214,9 @@ export async function sampleMasks(
   height: number,
 ): Promise<OverlayLayers> {
   const fill = new Uint8Array(width * height);
-  const { cx, rowsAt } = sampleGrid(image, width, height);
-  for (const file of files) {
-    const [ox, oy] = tiled ? tileOrigin(file) : [0, 0];
-    let channels = 1;
-    let fileWidth = 0;
-    await forEachPngRow(
-      path.join(dir, file),
-      (h) => {
-        channels = h.channels;
-        fileWidth = h.width;
-      },
-      (y, samples) => {
-        for (const j of rowsAt.get(oy + y) ?? []) {
-          for (let i = 0; i < width; i++) {
-            const x = cx[i]! - ox;
-            if (x >= 0 && x < fileWidth) fill[j * width + i] = samples[x * channels]!;
-          }
-        }
-      },
-    );
-  }
+  await samplePngs(dir, image, files, tiled, width, height, (t, samples, p) => {
+    fill[t] = samples[p]!;
+  });
   const outline = new Uint8Array(width * height);
   for (let j = 0; j < height; j++) {
     for (let i = 0; i < width; i++) {

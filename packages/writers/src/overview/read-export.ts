@@ -1,27 +1,10 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { type ClassMapping, ConfigError, parseClassMapping } from '@cytorx/core';
+import type { ImageRecordData } from '../export/image-record.js';
 
-/** One image of report.json `images`. */
-export interface ExportedImage {
-  id: number;
-  name: string | null;
-  /** Full-resolution size. */
-  width: number;
-  height: number;
-  /** Canvas scale (2^-zoom): masks, GeoJSON and images are `ceil(width·scale)` wide. */
-  scale: number;
-  annotations: number;
-  features: number;
-  /** Features per class id. */
-  classes: Record<string, number>;
-  batches: number;
-  contestedPixels: number;
-  /** Files per writer, relative to the export folder. */
-  files: Record<string, string[]>;
-  skipped: number;
-  warnings: number;
-}
+/** One image of report.json `images`: its record, with the number of skipped annotations and warnings. */
+export type ExportedImage = Omit<ImageRecordData, 'warnings'> & { skipped: number; warnings: number };
 
 /** A warning of report.json (`skipped` or `warnings`). */
 export interface ExportWarning {

@@ -113,6 +113,45 @@ export function sampleGrid(image: ExportedImage, tw: number, th: number): Sample
 }
 
 /**
+ * Point-samples PNG files of an image's canvas (one, or tiles named `{x}_{y}`) at the
+ * thumbnail's pixel centres ({@link sampleGrid}), streaming each file row by row: `put(t,
+ * samples, p, channels)` gets thumbnail pixel index `t` and the sample offset `p` of the
+ * canvas pixel under it in the row `samples`.
+ * @internal
+ */
+export async function samplePngs(
+  dir: string,
+  image: ExportedImage,
+  files: readonly string[],
+  tiled: boolean,
+  tw: number,
+  th: number,
+  put: (t: number, samples: Uint8Array, p: number, channels: number) => void,
+): Promise<void> {
+  const { cx, rowsAt } = sampleGrid(image, tw, th);
+  for (const file of files) {
+    const [ox, oy] = tiled ? tileOrigin(file) : [0, 0];
+    let channels = 1;
+    let width = 0;
+    await forEachPngRow(
+      path.join(dir, file),
+      (h) => {
+        channels = h.channels;
+        width = h.width;
+      },
+      (y, samples) => {
+        for (const j of rowsAt.get(oy + y) ?? []) {
+          for (let i = 0; i < tw; i++) {
+            const x = cx[i]! - ox;
+            if (x >= 0 && x < width) put(j * tw + i, samples, x * channels, channels);
+          }
+        }
+      },
+    );
+  }
+}
+
+/**
  * A thumbnail made from the exported image pixels (`images/{id}.png` or its tiles), read row
  * by row: thumbnail pixel (i, j) is the canvas pixel under the centre of its footprint
  * (point sampling, the same mapping as the overlay). Parts no written tile covers stay dark.
@@ -129,34 +168,13 @@ export async function exportedThumbnail(
   const png = new PNG({ width: tw, height: th, colorType: 2 });
   png.data.fill(48);
   for (let k = 3; k < png.data.length; k += 4) png.data[k] = 255;
-  const { cx, rowsAt } = sampleGrid(image, tw, th);
-  for (const file of files) {
-    const [ox, oy] = tiled ? tileOrigin(file) : [0, 0];
-    let channels = 3;
-    let width = 0;
-    // Thumbnail rows sampled from each file row.
-    await forEachPngRow(
-      path.join(dir, file),
-      (h) => {
-        channels = h.channels;
-        width = h.width;
-      },
-      (y, samples) => {
-        for (const j of rowsAt.get(oy + y) ?? []) {
-          for (let i = 0; i < tw; i++) {
-            const x = cx[i]! - ox;
-            if (x < 0 || x >= width) continue;
-            const o = 4 * (j * tw + i);
-            const p = x * channels;
-            const grey = channels < 3;
-            png.data[o] = samples[p]!;
-            png.data[o + 1] = samples[grey ? p : p + 1]!;
-            png.data[o + 2] = samples[grey ? p : p + 2]!;
-          }
-        }
-      },
-    );
-  }
+  await samplePngs(dir, image, files, tiled, tw, th, (t, samples, p, channels) => {
+    const o = 4 * t;
+    const grey = channels < 3;
+    png.data[o] = samples[p]!;
+    png.data[o + 1] = samples[grey ? p : p + 1]!;
+    png.data[o + 2] = samples[grey ? p : p + 2]!;
+  });
   return {
     width: tw,
     height: th,
