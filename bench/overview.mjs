@@ -127,15 +127,18 @@ const timer = setInterval(() => {
 }, 20);
 const rssBefore = process.memoryUsage().rss;
 const t0 = performance.now();
+const cpu0 = process.cpuUsage();
 const s = await buildOverview(dir, { client: counting, concurrency: 4 });
 const secs = (performance.now() - t0) / 1000;
+const cpu = process.cpuUsage(cpu0);
+const cpuSecs = (cpu.user + cpu.system) / 1e6;
 clearInterval(timer);
 const html = await stat(s.html);
 console.log(
   `overview of ${N} images (${PER_IMAGE} polygons each, ${W}x${H} slides, 4096 px masks, 512 px JPEG thumbnails):`,
 );
 console.log(
-  `  ${secs.toFixed(1)} s, ${(N / secs).toFixed(0)} images/s; thumbnails ${JSON.stringify(s.thumbnails)}`,
+  `  ${secs.toFixed(1)} s wall, ${(N / secs).toFixed(0)} images/s; CPU ${cpuSecs.toFixed(1)} s (${((cpuSecs / N) * 1000).toFixed(1)} ms per image, emulator included); thumbnails ${JSON.stringify(s.thumbnails)}`,
 );
 console.log(
   `  peak RSS ${(peak / 2 ** 20).toFixed(0)} MB (before: ${(rssBefore / 2 ** 20).toFixed(0)} MB); at most ${maxInFlight} thumbnail requests in flight`,

@@ -55,14 +55,15 @@ export function countClassPixels(
   bandRows = 256,
 ): Map<number, number> {
   const counts = new Uint32Array(256);
-  const rows = Math.min(bandRows, height);
-  const band = new Uint8Array(width * rows);
-  // Painted x range of each band row: only that is counted and cleared (sparse masks are cheap).
-  const from = new Int32Array(rows).fill(width);
-  const to = new Int32Array(rows);
+  const band = new Uint8Array(width * Math.min(bandRows, height));
+  // Spans painted in the band (row offset, x0, x1): counting and clearing visit only them, so
+  // the cost follows the painted area, not the canvas.
+  let spans = new Int32Array(3 * 1024);
+  let n = 0;
   const rasterizer = new Rasterizer();
   for (let rowStart = 0; rowStart < height; rowStart += bandRows) {
     const rowEnd = Math.min(height, rowStart + bandRows);
+    n = 0;
     for (const item of ordered) {
       const v = item.value;
       for (const piece of item.pieces) {
@@ -72,26 +73,32 @@ export function countClassPixels(
           width,
           height,
           (y, x0, x1) => {
-            const r = y - rowStart;
-            band.fill(v, r * width + x0, r * width + x1);
-            if (x0 < from[r]!) from[r] = x0;
-            if (x1 > to[r]!) to[r] = x1;
+            const o = (y - rowStart) * width;
+            band.fill(v, o + x0, o + x1);
+            if (n + 3 > spans.length) {
+              const grown = new Int32Array(spans.length * 2);
+              grown.set(spans);
+              spans = grown;
+            }
+            spans[n++] = o;
+            spans[n++] = x0;
+            spans[n++] = x1;
           },
           { rowStart, rowEnd },
           { annotationId: item.annotationId },
         );
       }
     }
-    for (let r = 0; r < rowEnd - rowStart; r++) {
-      if (to[r]! <= from[r]!) continue;
-      const end = r * width + to[r]!;
-      for (let p = r * width + from[r]!; p < end; p++) {
+    // Each pixel is counted once: cleared (0, not counted) as soon as it is.
+    for (let k = 0; k < n; k += 3) {
+      const end = spans[k]! + spans[k + 2]!;
+      for (let p = spans[k]! + spans[k + 1]!; p < end; p++) {
         const v = band[p]!;
-        counts[v] = counts[v]! + 1;
+        if (v !== 0) {
+          counts[v] = counts[v]! + 1;
+          band[p] = 0;
+        }
       }
-      band.fill(0, r * width + from[r]!, end);
-      from[r] = width;
-      to[r] = 0;
     }
   }
   const out = new Map<number, number>();
