@@ -45,6 +45,9 @@ export interface ImageResult {
   card: CardInput;
 }
 
+/** Smallest tile spacing (thumbnail px) whose borders are drawn. */
+const MIN_TILE_BORDER_SPACING = 6;
+
 const isAbort = (e: unknown): boolean => isCytorxError(e) && e.code === 'CYTORX_ABORTED';
 
 async function thumbnailOf(view: ExportView, image: ExportedImage, job: ImageJob): Promise<Thumbnail> {
@@ -107,6 +110,8 @@ function tilesOf(view: ExportView, image: ExportedImage, tw: number, th: number)
   for (const list of Object.values(image.files)) for (const f of list) written.add(tileOrigin(f).join('_'));
   const kx = tw / (image.width * image.scale);
   const ky = th / (image.height * image.scale);
+  // Borders closer than this many thumbnail pixels would hide the slide: not drawn.
+  const border = grid.stride * Math.min(kx, ky) >= MIN_TILE_BORDER_SPACING;
   const tiles: OverlayTile[] = [];
   for (const y of grid.ys) {
     for (const x of grid.xs) {
@@ -116,6 +121,7 @@ function tilesOf(view: ExportView, image: ExportedImage, tw: number, th: number)
         x1: Math.min(tw, Math.floor(Math.min(x + grid.size, canvasW) * kx)),
         y1: Math.min(th, Math.floor(Math.min(y + grid.size, canvasH) * ky)),
         written: written.has(`${x}_${y}`),
+        border,
       });
     }
   }

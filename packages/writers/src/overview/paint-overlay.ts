@@ -20,6 +20,8 @@ export interface OverlayTile {
   x1: number;
   y1: number;
   written: boolean;
+  /** Draw its left and top borders (false when tiles are too small at this scale). */
+  border: boolean;
 }
 
 /** Opacity of the class colour over the slide (of 255). */
@@ -264,6 +266,7 @@ export function composeOverlay(
     }
   }
   for (const t of tiles ?? []) {
+    if (!t.border) continue;
     if (t.x0 > 0) for (let y = t.y0; y < t.y1; y++) grid[y * width + t.x0] = 1;
     if (t.y0 > 0) grid.fill(1, t.y0 * width + t.x0, t.y0 * width + t.x1);
   }
