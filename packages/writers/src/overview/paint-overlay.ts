@@ -248,7 +248,7 @@ export async function sampleMasks(
 
 /**
  * The overlay PNG (RGBA, the thumbnail's size): outlines in the class colour, opaque; the
- * mask in the class colour at 45 % opacity; tile borders white; tiles the export did not
+ * mask in the class colour at 45 % opacity; tile borders dashed black and white; tiles the export did not
  * write darkened. Also counts the filled thumbnail pixels per class.
  * @internal
  */
@@ -284,8 +284,9 @@ export function composeOverlay(
       data[o + 2] = lut[3 * e + 2]!;
       data[o + 3] = 255;
     } else if (g === 1) {
-      data.fill(255, o, o + 3);
-      data[o + 3] = 170;
+      // Dashed black and white: visible on pale and dark slides alike.
+      data.fill(((p % width) + Math.floor(p / width)) & 4 ? 0 : 255, o, o + 3);
+      data[o + 3] = 200;
     } else if (f !== 0) {
       data[o] = lut[3 * f]!;
       data[o + 1] = lut[3 * f + 1]!;
