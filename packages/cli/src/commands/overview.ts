@@ -47,7 +47,6 @@ export const overviewCommand = defineCommand({
       thumbnails: args.thumbnails,
       maxSize: args.thumbSize,
       format: args.thumbFormat,
-      ...(args.concurrency === undefined ? {} : { concurrency: args.concurrency }),
     });
     ctx.io.stdout.write(`${html ?? ''}\n`);
   },

@@ -2,12 +2,11 @@ import path from 'node:path';
 import { type CytomineClient, isCytorxError, tileGrid } from '@cytorx/core';
 import type { OutputDir } from '../fs/output-dir.js';
 import type { OverlapPolicy } from '../mask/composite.js';
+import { countClassPixels, EXACT_COUNT_MAX_PIXELS } from './count-class-pixels.js';
 import { readOverlayItems } from './overlay-items.js';
 import type { CardInput } from './overview-html.js';
 import {
   composeOverlay,
-  countClassPixels,
-  EXACT_COUNT_MAX_PIXELS,
   type OverlayLayers,
   type OverlayTile,
   orderItems,
