@@ -245,12 +245,13 @@ describe('cytorx demo and emulator (built binary)', () => {
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('"Demo project"');
     // The file count above the listing and the one in the summary add up (the summary counts
-    // the writers' files, besides classes.json, manifest.json and report.json).
+    // the writers' files, besides classes.json, manifest.json and report.json; the listing also
+    // has overview.html and a thumbnail and an overlay per image).
     const wrote = Number(/^Wrote (\d+) files to .*demo-out:$/m.exec(r.stdout)?.[1]);
     const outputs = Number(
       / (\d+) output files \(besides classes\.json, manifest\.json, report\.json\)/.exec(r.stdout)?.[1],
     );
-    expect(wrote).toBe(outputs + 3);
+    expect(wrote).toBe(outputs + 3 + 1 + 2 * 3);
     expect(r.stdout).toMatch(/^export complete: 3 images/m);
     for (const f of [
       'classes.json',

@@ -50,7 +50,7 @@ it('the compose-pipeline example writes what `cytorx export` writes, byte for by
 
   const home = await tempDir('cytorx-example-cli-');
   const args = ['export', '--project', String(project), '--out', 'ds', '--format', 'geojson,mask,coco'];
-  const cli = await runInProcess([...args, '--progress', 'none'], { env, home });
+  const cli = await runInProcess([...args, '--progress', 'none', '--no-overview'], { env, home });
   expect(cli.code, cli.stderr).toBe(0);
   const reference = path.join(home, 'ds');
 
