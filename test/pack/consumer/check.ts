@@ -65,7 +65,12 @@ try {
   const differ = [...new Set([...mine.keys(), ...theirs.keys()])]
     .filter((f) => mine.get(f) !== theirs.get(f))
     .sort();
-  const expected = ['manifest.json', 'report.json', ...centroids.files].sort();
+  // `cytorx export` also writes its overview page: a thumbnail and an overlay per image.
+  const overview = [
+    'overview.html',
+    ...images.flatMap((id) => [`overview/${id}.jpg`, `overview/${id}.overlay.png`]),
+  ];
+  const expected = ['manifest.json', 'report.json', ...centroids.files, ...overview].sort();
   assert.deepEqual(differ, expected, 'the README pipeline writes what `cytorx export` writes');
   console.log(`consumer: ${mine.size} files, the same as cytorx export but ${differ.join(', ')}`);
 } finally {
