@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { type Geometry, geometryArea } from '@cytorx/core';
+import { derivedFeatureId, type Geometry, geometryArea } from '@cytorx/core';
 import type { PaintItem } from '../mask/composite.js';
 import { geometryToRings } from '../raster/geometry-to-rings.js';
 import type { ExportedImage } from './read-export.js';
@@ -53,7 +53,8 @@ export async function readOverlayItems(
   const kx = tw / (image.width * image.scale);
   const ky = th / (image.height * image.scale);
   const flipH = image.height * image.scale;
-  const byId = new Map<number, OverlayItem>();
+  const byKey = new Map<string, OverlayItem>();
+  const copies = new Map<number, number>();
   const items: OverlayItem[] = [];
   for (const file of files) {
     const [ox, oy] = tileSize === undefined ? [0, 0] : tileOrigin(file);
@@ -67,7 +68,16 @@ export async function readOverlayItems(
       const flat = geometryToRings(f.geometry).filter((r) => r.length >= 6);
       if (flat.length === 0) continue;
       const annotationId = typeof f.properties?.annotation_id === 'number' ? f.properties.annotation_id : -1;
-      const id = typeof f.id === 'number' ? f.id : annotationId >= 0 ? annotationId : -1 - items.length;
+      // Pieces of one feature (tiles) share its id: a number, or a UUID (QuPath flavour). The
+      // paint order's tie-break needs the number: a UUID's is rebuilt from the annotation id,
+      // copy k of a multi-term annotation (in file order) being `derivedFeatureId(id, k)`.
+      const key = f.id === undefined || f.id === null ? `#${items.length}` : String(f.id);
+      let id = typeof f.id === 'number' ? f.id : annotationId;
+      if (typeof f.id === 'string' && !byKey.has(key) && annotationId >= 0) {
+        const k = copies.get(annotationId) ?? 0;
+        copies.set(annotationId, k + 1);
+        id = derivedFeatureId(annotationId, k);
+      }
       const piece: OverlayPiece = {
         rings: [],
         cuts: tileSize === undefined ? undefined : [],
@@ -105,7 +115,7 @@ export async function readOverlayItems(
       piece.rowMin = Math.max(0, Math.floor(piece.rowMin) - 1);
       piece.rowMax = Math.min(canvasH, Math.ceil(piece.rowMax) + 1);
       const area = Math.abs(geometryArea(f.geometry));
-      const known = byId.get(id);
+      const known = byKey.get(key);
       if (known !== undefined) {
         known.area += area;
         known.pieces.push(piece);
@@ -123,7 +133,7 @@ export async function readOverlayItems(
         rowMax: th,
         pieces: [piece],
       };
-      byId.set(id, item);
+      byKey.set(key, item);
       items.push(item);
     }
   }

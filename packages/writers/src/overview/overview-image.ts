@@ -106,7 +106,9 @@ function tilesOf(view: ExportView, image: ExportedImage, tw: number, th: number)
   const canvasH = Math.ceil(image.height * image.scale);
   const grid = tileGrid(canvasW, canvasH, { size: view.tile.size, overlap: view.tile.overlap });
   const written = new Set<string>();
-  for (const list of Object.values(image.files)) for (const f of list) written.add(tileOrigin(f).join('_'));
+  for (const writer of ['geojson', 'mask', 'images']) {
+    for (const f of image.files[writer] ?? []) written.add(tileOrigin(f).join('_'));
+  }
   const kx = tw / (image.width * image.scale);
   const ky = th / (image.height * image.scale);
   // Borders closer than this many thumbnail pixels would hide the slide: not drawn.

@@ -119,11 +119,22 @@ describe('buildOverview', () => {
     expect(html).toMatch(/of 12 tiles written/); // 900x700 in 256 px tiles: 4 x 3
   });
 
-  it('mask-only exports are sampled; the Cytomine frame gives the same overlay as image space', async () => {
-    const images = await exportTo(client, { project, formats: ['geojson'] });
-    const cytomine = await exportTo(client, { project, formats: ['geojson'], coords: 'cytomine' });
-    const masks = await exportTo(client, { project, formats: ['mask'] });
-    for (const dir of [images, cytomine, masks]) await buildOverview(dir, { thumbnails: 'none' });
+  it('mask-only exports are sampled; the Cytomine frame and the QuPath flavour give the same overlay', async () => {
+    const images = await exportTo(client, { project, formats: ['geojson'], multiTerm: 'duplicate' });
+    const cytomine = await exportTo(client, {
+      project,
+      formats: ['geojson'],
+      multiTerm: 'duplicate',
+      coords: 'cytomine',
+    });
+    const qupath = await exportTo(client, {
+      project,
+      formats: ['geojson'],
+      multiTerm: 'duplicate',
+      geojsonFlavor: 'qupath',
+    });
+    const masks = await exportTo(client, { project, formats: ['mask'], multiTerm: 'duplicate' });
+    for (const dir of [images, cytomine, qupath, masks]) await buildOverview(dir, { thumbnails: 'none' });
     expect((await buildOverview(masks, { thumbnails: 'none' })).overlays).toEqual({
       geojson: 0,
       mask: 4,
@@ -133,6 +144,8 @@ describe('buildOverview', () => {
       const a = await readFile(path.join(images, 'overview', `${image.id}.overlay.png`));
       const b = await readFile(path.join(cytomine, 'overview', `${image.id}.overlay.png`));
       expect(b.equals(a)).toBe(true);
+      const q = await readFile(path.join(qupath, 'overview', `${image.id}.overlay.png`));
+      expect(q.equals(a)).toBe(true);
       const fromGeojson = await readPng(path.join(images, 'overview', `${image.id}.overlay.png`));
       const fromMask = await readPng(path.join(masks, 'overview', `${image.id}.overlay.png`));
       let painted = 0;
