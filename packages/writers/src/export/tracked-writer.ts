@@ -1,5 +1,5 @@
-import { type Feature, type ImageBatch, toCytomineSpace } from '@cytorx/core';
-import { from, toArray } from 'rxjs';
+import { type ImageBatch, toCytomineSpace } from '@cytorx/core';
+import { mapFeatures } from '../feature-array.js';
 import type { AtomicFile, OutputDir } from '../fs/output-dir.js';
 import type { Writer, WriterContext } from '../writer.js';
 
@@ -67,18 +67,5 @@ function recordingDir(out: OutputDir, onCommit: (rel: string) => void): OutputDi
  * `coords: 'cytomine'` outputs). @internal
  */
 export function toCytomineBatch(batch: ImageBatch): ImageBatch {
-  let features: Feature[] = [];
-  let failure: { error: unknown } | undefined;
-  from(batch.features)
-    .pipe(toCytomineSpace(), toArray())
-    .subscribe({
-      next: (v) => {
-        features = v;
-      },
-      error: (error: unknown) => {
-        failure = { error };
-      },
-    });
-  if (failure !== undefined) throw failure.error;
-  return { ...batch, features };
+  return { ...batch, features: mapFeatures(batch.features, toCytomineSpace()) };
 }

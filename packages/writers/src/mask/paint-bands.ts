@@ -54,8 +54,8 @@ export async function paintBands(
   spare.push(...bufs);
 }
 
-/** The items (in paint order) each band of `rowsPerBand` rows touches. */
-function bandBuckets(items: readonly PaintItem[], height: number, rowsPerBand: number): PaintItem[][] {
+/** The items (in paint order) each band of `rowsPerBand` rows touches. @internal */
+export function bandBuckets(items: readonly PaintItem[], height: number, rowsPerBand: number): PaintItem[][] {
   const nBands = Math.ceil(height / rowsPerBand);
   const buckets: PaintItem[][] = Array.from({ length: nBands }, () => []);
   for (const item of items) {

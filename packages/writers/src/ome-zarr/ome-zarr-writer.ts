@@ -6,7 +6,7 @@ import {
   type PipelineWarning,
   toImageSpace,
 } from '@cytorx/core';
-import { from, toArray } from 'rxjs';
+import { mapFeatures } from '../feature-array.js';
 import { BandCompositor, type OverlapPolicy, paintOrder } from '../mask/composite.js';
 import { type ImageStats, preparePaintItems } from '../mask/paint-items.js';
 import type { Writer, WriterContext, WriterSummary } from '../writer.js';
@@ -234,21 +234,7 @@ export function omeZarrWriter(options: OmeZarrWriterOptions = {}): Writer {
 
 /** The features in the image frame (a `--coords cytomine` export hands extra writers y-up features). */
 function imageFrame(features: Feature[]): Feature[] {
-  if (features.every((f) => f.frame === 'image')) return features;
-  let out: Feature[] = features;
-  let failure: { error: unknown } | undefined;
-  from(features)
-    .pipe(toImageSpace(), toArray())
-    .subscribe({
-      next: (v) => {
-        out = v;
-      },
-      error: (error: unknown) => {
-        failure = { error };
-      },
-    });
-  if (failure !== undefined) throw failure.error;
-  return out;
+  return features.every((f) => f.frame === 'image') ? features : mapFeatures(features, toImageSpace());
 }
 
 /** Multiplies every coordinate by 1/2, in place (exact for every normal double). */

@@ -1,5 +1,6 @@
 import { AbortedError } from '@cytorx/core';
 import type { BandCompositor, PaintItem } from '../mask/composite.js';
+import { bandBuckets } from '../mask/paint-bands.js';
 import type { ChunkWriter } from './chunk-writer.js';
 import type { PyramidLevel } from './pyramid-levels.js';
 
@@ -98,15 +99,4 @@ export async function paintLevel(
   }
   await chunks.flush();
   return contested;
-}
-
-/** The items (in paint order) each band of `bandRows` rows touches. */
-function bandBuckets(items: readonly PaintItem[], height: number, bandRows: number): PaintItem[][] {
-  const buckets: PaintItem[][] = Array.from({ length: Math.ceil(height / bandRows) }, () => []);
-  for (const item of items) {
-    const first = Math.floor(item.rowMin / bandRows);
-    const last = Math.floor((item.rowMax - 1) / bandRows);
-    for (let b = first; b <= last; b++) buckets[b]!.push(item);
-  }
-  return buckets;
 }
